@@ -1,0 +1,23 @@
+//! Tauri's build step. Capabilities live under src-tauri/capabilities (the
+//! manifest is at the repository root, beside tauri.conf.json), and every app
+//! command is declared so that the UI may call only what a capability grants.
+
+const COMMANDS: &[&str] = &[
+    "session_status",
+    "session_unlock",
+    "records_list",
+    "record_get",
+    "record_create",
+    "record_update",
+    "record_delete",
+];
+
+fn main() {
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("src-tauri/capabilities/**/*")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri-build failed: {e:#}");
+    }
+}

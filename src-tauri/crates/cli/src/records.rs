@@ -1,0 +1,367 @@
+//! `candor record ...`: add, list, show, edit, delete.
+
+use candor_core::api::{Candor, records};
+use candor_core::{ApiError, JobStatus, RecordFields, RecordInput, RecordKind};
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::output;
+
+#[derive(Debug, Subcommand)]
+pub enum RecordCommand {
+    /// Create a record.
+    #[command(subcommand)]
+    Add(AddCommand),
+    /// List the records of one kind, most recently changed first.
+    List { kind: KindArg },
+    /// Show one record.
+    Show { id: i64 },
+    /// Change a record: each flag given replaces that field.
+    Edit {
+        id: i64,
+        #[command(flatten)]
+        changes: EditArgs,
+    },
+    /// Delete a record (its mail stays).
+    Delete { id: i64 },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Candidate,
+    Contact,
+    Client,
+    Job,
+}
+
+impl From<KindArg> for RecordKind {
+    fn from(k: KindArg) -> Self {
+        match k {
+            KindArg::Candidate => Self::Candidate,
+            KindArg::Contact => Self::Contact,
+            KindArg::Client => Self::Client,
+            KindArg::Job => Self::Job,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum StatusArg {
+    Open,
+    OnHold,
+    Filled,
+    Closed,
+}
+
+impl From<StatusArg> for JobStatus {
+    fn from(s: StatusArg) -> Self {
+        match s {
+            StatusArg::Open => Self::Open,
+            StatusArg::OnHold => Self::OnHold,
+            StatusArg::Filled => Self::Filled,
+            StatusArg::Closed => Self::Closed,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct PersonArgs {
+    #[arg(long, default_value = "")]
+    first_name: String,
+    #[arg(long, default_value = "")]
+    last_name: String,
+    /// An email address (repeat for several; the first is the primary one).
+    #[arg(long = "email", value_name = "ADDRESS")]
+    emails: Vec<String>,
+    /// A phone number (repeatable).
+    #[arg(long = "phone", value_name = "NUMBER")]
+    phones: Vec<String>,
+    #[arg(long, default_value = "")]
+    notes: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AddCommand {
+    Candidate {
+        #[command(flatten)]
+        person: PersonArgs,
+        /// Current job title.
+        #[arg(long)]
+        title: Option<String>,
+        /// Current employer.
+        #[arg(long)]
+        employer: Option<String>,
+    },
+    Contact {
+        #[command(flatten)]
+        person: PersonArgs,
+        #[arg(long)]
+        job_title: Option<String>,
+        /// The client (company) they work for: its record id or exact name.
+        #[arg(long, value_name = "ID_OR_NAME")]
+        client: Option<String>,
+    },
+    Client {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        website: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
+    Job {
+        #[arg(long)]
+        title: String,
+        /// The client the opening is for: its record id or exact name.
+        #[arg(long, value_name = "ID_OR_NAME")]
+        client: Option<String>,
+        /// The contact in charge of the opening (record id).
+        #[arg(long, value_name = "ID")]
+        primary_contact: Option<i64>,
+        #[arg(long, value_enum, default_value = "open")]
+        status: StatusArg,
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
+}
+
+/// Every field `edit` can change; which ones apply depends on the record's kind.
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    #[arg(long)]
+    first_name: Option<String>,
+    #[arg(long)]
+    last_name: Option<String>,
+    /// Replaces all email addresses (repeatable).
+    #[arg(long = "email", value_name = "ADDRESS")]
+    emails: Option<Vec<String>>,
+    /// Replaces all phone numbers (repeatable).
+    #[arg(long = "phone", value_name = "NUMBER")]
+    phones: Option<Vec<String>>,
+    /// A candidate's current title, or a job opening's title.
+    #[arg(long)]
+    title: Option<String>,
+    #[arg(long)]
+    employer: Option<String>,
+    #[arg(long)]
+    job_title: Option<String>,
+    #[arg(long, value_name = "ID_OR_NAME")]
+    client: Option<String>,
+    #[arg(long, value_name = "ID")]
+    primary_contact: Option<i64>,
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long)]
+    website: Option<String>,
+    #[arg(long, value_enum)]
+    status: Option<StatusArg>,
+    #[arg(long)]
+    notes: Option<String>,
+}
+
+pub fn run(candor: &Candor, command: RecordCommand, json: bool) -> Result<(), ApiError> {
+    match command {
+        RecordCommand::Add(add) => {
+            let input = add_input(candor, add)?;
+            output::record(json, &records::create(candor, input)?);
+        }
+        RecordCommand::List { kind } => {
+            output::summaries(json, &records::list(candor, kind.into())?)
+        }
+        RecordCommand::Show { id } => output::record(json, &records::get(candor, id)?),
+        RecordCommand::Edit { id, changes } => {
+            let current = records::get(candor, id)?;
+            let input = apply_edit(candor, current.fields, current.notes, changes)?;
+            output::record(json, &records::update(candor, id, input)?);
+        }
+        RecordCommand::Delete { id } => {
+            records::delete(candor, id)?;
+            output::deleted(json, id);
+        }
+    }
+    Ok(())
+}
+
+fn client_id(candor: &Candor, client: Option<String>) -> Result<Option<i64>, ApiError> {
+    client
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| records::resolve_client(candor, &c))
+        .transpose()
+}
+
+fn add_input(candor: &Candor, add: AddCommand) -> Result<RecordInput, ApiError> {
+    Ok(match add {
+        AddCommand::Candidate {
+            person,
+            title,
+            employer,
+        } => RecordInput {
+            fields: RecordFields::Candidate {
+                first_name: person.first_name,
+                last_name: person.last_name,
+                emails: person.emails,
+                phones: person.phones,
+                current_title: title,
+                current_employer: employer,
+            },
+            notes: person.notes,
+        },
+        AddCommand::Contact {
+            person,
+            job_title,
+            client,
+        } => RecordInput {
+            fields: RecordFields::Contact {
+                first_name: person.first_name,
+                last_name: person.last_name,
+                emails: person.emails,
+                phones: person.phones,
+                job_title,
+                client_id: client_id(candor, client)?,
+            },
+            notes: person.notes,
+        },
+        AddCommand::Client {
+            name,
+            website,
+            phone,
+            notes,
+        } => RecordInput {
+            fields: RecordFields::Client {
+                name,
+                website,
+                phone,
+            },
+            notes,
+        },
+        AddCommand::Job {
+            title,
+            client,
+            primary_contact,
+            status,
+            notes,
+        } => RecordInput {
+            fields: RecordFields::Job {
+                title,
+                client_id: client_id(candor, client)?,
+                primary_contact_id: primary_contact,
+                status: status.into(),
+            },
+            notes,
+        },
+    })
+}
+
+fn not_for(flag: &str, kind: RecordKind) -> ApiError {
+    ApiError::invalid(
+        flag.trim_start_matches("--").replace('-', "_").as_str(),
+        format!("{flag} does not apply to a {}.", kind.as_str()),
+    )
+}
+
+fn apply_edit(
+    candor: &Candor,
+    fields: RecordFields,
+    notes: String,
+    e: EditArgs,
+) -> Result<RecordInput, ApiError> {
+    let kind = fields.kind();
+    let is_person = matches!(kind, RecordKind::Candidate | RecordKind::Contact);
+    for (given, flag) in [
+        (e.first_name.is_some() && !is_person, "--first-name"),
+        (e.last_name.is_some() && !is_person, "--last-name"),
+        (e.emails.is_some() && !is_person, "--email"),
+        (e.phones.is_some() && !is_person, "--phone"),
+        (
+            e.employer.is_some() && kind != RecordKind::Candidate,
+            "--employer",
+        ),
+        (
+            e.job_title.is_some() && kind != RecordKind::Contact,
+            "--job-title",
+        ),
+        (
+            e.title.is_some() && !matches!(kind, RecordKind::Candidate | RecordKind::Job),
+            "--title",
+        ),
+        (
+            e.client.is_some() && !matches!(kind, RecordKind::Contact | RecordKind::Job),
+            "--client",
+        ),
+        (
+            e.primary_contact.is_some() && kind != RecordKind::Job,
+            "--primary-contact",
+        ),
+        (e.name.is_some() && kind != RecordKind::Client, "--name"),
+        (
+            e.website.is_some() && kind != RecordKind::Client,
+            "--website",
+        ),
+        (e.status.is_some() && kind != RecordKind::Job, "--status"),
+    ] {
+        if given {
+            return Err(not_for(flag, kind));
+        }
+    }
+    let new_client = match e.client {
+        Some(c) => Some(client_id(candor, Some(c))?),
+        None => None,
+    };
+    let fields = match fields {
+        RecordFields::Candidate {
+            first_name,
+            last_name,
+            emails,
+            phones,
+            current_title,
+            current_employer,
+        } => RecordFields::Candidate {
+            first_name: e.first_name.unwrap_or(first_name),
+            last_name: e.last_name.unwrap_or(last_name),
+            emails: e.emails.unwrap_or(emails),
+            phones: e.phones.unwrap_or(phones),
+            current_title: e.title.or(current_title),
+            current_employer: e.employer.or(current_employer),
+        },
+        RecordFields::Contact {
+            first_name,
+            last_name,
+            emails,
+            phones,
+            job_title,
+            client_id,
+        } => RecordFields::Contact {
+            first_name: e.first_name.unwrap_or(first_name),
+            last_name: e.last_name.unwrap_or(last_name),
+            emails: e.emails.unwrap_or(emails),
+            phones: e.phones.unwrap_or(phones),
+            job_title: e.job_title.or(job_title),
+            client_id: new_client.unwrap_or(client_id),
+        },
+        RecordFields::Client {
+            name,
+            website,
+            phone,
+        } => RecordFields::Client {
+            name: e.name.unwrap_or(name),
+            website: e.website.or(website),
+            phone,
+        },
+        RecordFields::Job {
+            title,
+            client_id,
+            primary_contact_id,
+            status,
+        } => RecordFields::Job {
+            title: e.title.unwrap_or(title),
+            client_id: new_client.unwrap_or(client_id),
+            primary_contact_id: e.primary_contact.or(primary_contact_id),
+            status: e.status.map_or(status, Into::into),
+        },
+    };
+    Ok(RecordInput {
+        fields,
+        notes: e.notes.unwrap_or(notes),
+    })
+}

@@ -1,0 +1,75 @@
+//! The API facade. One module per area, free functions named for the verb
+//! (`api::records::create`), each taking the [`Candor`] handle.
+
+pub mod db;
+pub mod records;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use candor_store::{KeySource, KeyVault, OsKeyring, Store, Unlock};
+use zeroize::Zeroizing;
+
+use crate::ApiError;
+
+/// The environment variable holding the database passphrase in passphrase mode.
+pub const PASSPHRASE_ENV: &str = "CANDOR_PASSPHRASE";
+
+/// An open Candor: the unlocked store and what the API needs around it.
+#[derive(Debug)]
+pub struct Candor {
+    store: Mutex<Store>,
+}
+
+/// How to unlock: `CANDOR_PASSPHRASE` when set (headless use, tests), else the
+/// OS keyring.
+pub fn unlock_from_env() -> Unlock {
+    match std::env::var(PASSPHRASE_ENV) {
+        Ok(p) if !p.is_empty() => Unlock::Passphrase(Zeroizing::new(p)),
+        _ => Unlock::Keyring,
+    }
+}
+
+/// True when `data_dir` already holds a Candor database.
+pub fn database_exists(data_dir: &Path) -> bool {
+    Store::exists(data_dir)
+}
+
+impl Candor {
+    /// Opens the database in `data_dir` with the OS keyring as the key vault.
+    /// With `create`, makes a new database (and key) if there is none.
+    pub fn open(data_dir: &Path, unlock: &Unlock, create: bool) -> Result<Self, ApiError> {
+        Self::open_with_vault(data_dir, unlock, &OsKeyring, create)
+    }
+
+    /// As [`Candor::open`], with another key vault (tests use an in-memory one).
+    pub fn open_with_vault(
+        data_dir: &Path,
+        unlock: &Unlock,
+        vault: &dyn KeyVault,
+        create: bool,
+    ) -> Result<Self, ApiError> {
+        let store = Store::open(data_dir, unlock, vault, create)?;
+        Ok(Self {
+            store: Mutex::new(store),
+        })
+    }
+
+    /// How the database key is held.
+    pub fn key_source(&self) -> KeySource {
+        self.store().key_source()
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.store().dir().to_path_buf()
+    }
+
+    /// The store, for the API modules. A poisoned lock only means another
+    /// thread panicked mid-call; SQLite's transactions keep the data
+    /// consistent, so carry on.
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
+        self.store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}

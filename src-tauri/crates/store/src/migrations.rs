@@ -1,0 +1,143 @@
+//! Append-only schema migrations, tracked by `PRAGMA user_version` and recorded
+//! with their SHA-256 digest in `schema_migrations`, so an edited migration is
+//! caught both by the test below and when a database is opened.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use crate::OpenError;
+use crate::time::now_unix;
+
+/// One step of the schema. Versions are 1, 2, 3, ... in order.
+#[derive(Debug)]
+pub struct Migration {
+    pub version: u32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// Every migration ever shipped, oldest first. Only ever append.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "initial",
+    sql: include_str!("../migrations/0001_initial.sql"),
+}];
+
+/// The schema version this build writes.
+pub fn latest_version() -> u32 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// The SHA-256 of a migration's SQL, hex-encoded.
+pub fn digest(sql: &str) -> String {
+    hex::encode(Sha256::digest(sql.as_bytes()))
+}
+
+pub(crate) fn schema_version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.query_row("PRAGMA user_version", [], |row| row.get(0))
+}
+
+pub(crate) fn apply(conn: &mut Connection, dir: &Path) -> Result<(), OpenError> {
+    let sqlite = |source| OpenError::Sqlite {
+        dir: dir.to_path_buf(),
+        source,
+    };
+    let current = schema_version(conn).map_err(sqlite)?;
+    let supported = latest_version();
+    if current > supported {
+        return Err(OpenError::NewerSchema {
+            dir: dir.to_path_buf(),
+            found: current,
+            supported,
+        });
+    }
+
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER PRIMARY KEY,
+            name       TEXT    NOT NULL,
+            sha256     TEXT    NOT NULL,
+            applied_at INTEGER NOT NULL
+        )",
+    )
+    .map_err(sqlite)?;
+
+    for migration in MIGRATIONS.iter().filter(|m| m.version <= current) {
+        let recorded: Option<String> = conn
+            .query_row(
+                "SELECT sha256 FROM schema_migrations WHERE version = ?1",
+                [migration.version],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(sqlite)?;
+        if recorded.is_some_and(|d| d != digest(migration.sql)) {
+            return Err(OpenError::MigrationChanged {
+                dir: dir.to_path_buf(),
+                version: migration.version,
+            });
+        }
+    }
+
+    for migration in MIGRATIONS.iter().filter(|m| m.version > current) {
+        let tx = conn.transaction().map_err(sqlite)?;
+        tx.execute_batch(migration.sql).map_err(sqlite)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?1, ?2, ?3, ?4)",
+            params![migration.version, migration.name, digest(migration.sql), now_unix()],
+        )
+        .map_err(sqlite)?;
+        // user_version is part of the database header and so of the transaction.
+        tx.pragma_update(None, "user_version", migration.version)
+            .map_err(sqlite)?;
+        tx.commit().map_err(sqlite)?;
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            "applied migration"
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The digest of every migration as it shipped. When this test fails you
+    /// edited a shipped migration: revert it and add a new one instead, because
+    /// users' databases already ran the old text.
+    const SHIPPED: &[(u32, &str)] = &[(
+        1,
+        "4a3a46664e25bcd210c98d52002c76ed0a241267423039e993837d6beaf6ecd8",
+    )];
+
+    #[test]
+    fn shipped_migrations_are_unchanged() {
+        for (version, expected) in SHIPPED {
+            let migration = MIGRATIONS
+                .iter()
+                .find(|m| m.version == *version)
+                .unwrap_or_else(|| panic!("shipped migration {version} was removed"));
+            assert_eq!(
+                digest(migration.sql),
+                *expected,
+                "migration {version} ({}) was edited after it shipped; add a new migration instead",
+                migration.name
+            );
+        }
+    }
+
+    #[test]
+    fn versions_are_consecutive_from_one() {
+        for (index, migration) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(
+                migration.version as usize,
+                index + 1,
+                "migration versions must be 1, 2, 3, ... in order so user_version tracks them"
+            );
+        }
+    }
+}

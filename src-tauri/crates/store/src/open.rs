@@ -1,0 +1,252 @@
+//! Opening and creating the store. `open_database` is the only place a
+//! connection is made (clippy's disallowed-methods enforces it).
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use zeroize::Zeroizing;
+
+use crate::keys::{
+    DatabaseKey, KeySource, KeyVault, StoreSettings, Unlock, generate_raw_key, is_valid_raw_key,
+    new_keyring_account,
+};
+use crate::{OpenError, migrations, users};
+
+/// The database file inside the data directory.
+pub const DATABASE_FILE_NAME: &str = "candor.db";
+
+/// An open, unlocked, migrated database.
+#[derive(Debug)]
+pub struct Store {
+    pub(crate) conn: Connection,
+    dir: PathBuf,
+    key_source: KeySource,
+    local_user_id: i64,
+}
+
+impl Store {
+    /// Opens the database in `dir`, creating it (and its key) if there is none
+    /// and `create` is true. An existing file is only ever opened, never
+    /// replaced: a wrong or missing key is an error.
+    pub fn open(
+        dir: &Path,
+        unlock: &Unlock,
+        vault: &dyn KeyVault,
+        create: bool,
+    ) -> Result<Self, OpenError> {
+        let db_path = dir.join(DATABASE_FILE_NAME);
+        if db_path.exists() {
+            Self::open_existing(dir, unlock, vault)
+        } else if create {
+            Self::create(dir, unlock, vault)
+        } else {
+            Err(OpenError::NotInitialized {
+                dir: dir.to_path_buf(),
+            })
+        }
+    }
+
+    /// True when `dir` already holds a Candor database.
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(DATABASE_FILE_NAME).exists()
+    }
+
+    fn open_existing(dir: &Path, unlock: &Unlock, vault: &dyn KeyVault) -> Result<Self, OpenError> {
+        let settings = StoreSettings::read(dir)?;
+        let key = match settings.key_source {
+            KeySource::Keyring => {
+                let account =
+                    settings
+                        .keyring_account
+                        .clone()
+                        .ok_or_else(|| OpenError::Settings {
+                            path: StoreSettings::path(dir),
+                            reason: "keyring mode without a keyring entry name".into(),
+                        })?;
+                let secret = vault
+                    .get(&account)
+                    .map_err(|reason| OpenError::KeyringUnavailable { reason })?
+                    .ok_or_else(|| OpenError::KeyMissing {
+                        dir: dir.to_path_buf(),
+                        account: account.clone(),
+                    })?;
+                if !is_valid_raw_key(&secret) {
+                    // Someone else's value under our entry: it cannot be our key.
+                    return Err(OpenError::WrongKey {
+                        dir: dir.to_path_buf(),
+                    });
+                }
+                DatabaseKey::Raw(secret)
+            }
+            KeySource::Passphrase => match unlock {
+                Unlock::Passphrase(p) => DatabaseKey::Passphrase(p.clone()),
+                Unlock::Keyring => {
+                    return Err(OpenError::PassphraseRequired {
+                        dir: dir.to_path_buf(),
+                    });
+                }
+            },
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        open_database(dir, &key, flags, settings.key_source)
+    }
+
+    fn create(dir: &Path, unlock: &Unlock, vault: &dyn KeyVault) -> Result<Self, OpenError> {
+        create_private_dir(dir)?;
+        let (key, settings) = match unlock {
+            Unlock::Passphrase(p) => (
+                DatabaseKey::Passphrase(p.clone()),
+                StoreSettings {
+                    format: 1,
+                    key_source: KeySource::Passphrase,
+                    keyring_account: None,
+                },
+            ),
+            Unlock::Keyring => {
+                let account = new_keyring_account()?;
+                let key = generate_raw_key()?;
+                vault
+                    .set(&account, &key)
+                    .map_err(|reason| OpenError::KeyringUnavailable { reason })?;
+                // Read it back: some keyrings accept a write they cannot keep
+                // (a locked or session-only store). Better to fail now than to
+                // create a database nobody can open tomorrow.
+                match vault.get(&account) {
+                    Ok(Some(read)) if *read == *key => {}
+                    Ok(_) => {
+                        return Err(OpenError::KeyringUnavailable {
+                            reason: "the keyring did not keep the key it was given".into(),
+                        });
+                    }
+                    Err(reason) => return Err(OpenError::KeyringUnavailable { reason }),
+                }
+                (
+                    DatabaseKey::Raw(key),
+                    StoreSettings {
+                        format: 1,
+                        key_source: KeySource::Keyring,
+                        keyring_account: Some(account),
+                    },
+                )
+            }
+        };
+        settings.write(dir)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        open_database(dir, &key, flags, settings.key_source)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(DATABASE_FILE_NAME)
+    }
+
+    pub fn key_source(&self) -> KeySource {
+        self.key_source
+    }
+
+    /// The user this desktop acts for; owner of what is created here.
+    pub fn local_user_id(&self) -> i64 {
+        self.local_user_id
+    }
+}
+
+/// The one function that opens a connection: key, verify, pragmas, migrations.
+#[allow(clippy::disallowed_methods)] // the single sanctioned call site
+fn open_database(
+    dir: &Path,
+    key: &DatabaseKey,
+    flags: OpenFlags,
+    key_source: KeySource,
+) -> Result<Store, OpenError> {
+    let sqlite = |source| OpenError::Sqlite {
+        dir: dir.to_path_buf(),
+        source,
+    };
+    let mut conn =
+        Connection::open_with_flags(dir.join(DATABASE_FILE_NAME), flags).map_err(sqlite)?;
+
+    // SQLCipher logs every failed page to stderr by default, which floods the
+    // CLI and the app's log on a damaged file; the failures still reach us as
+    // SQLite error codes, which is where we handle them.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")
+        .map_err(sqlite)?;
+
+    // The key must be the first statement that touches the database.
+    match key {
+        DatabaseKey::Raw(hex) => {
+            // `x'..'` tells SQLCipher this is a raw key, not a passphrase to derive from.
+            let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex.as_str()));
+            conn.execute_batch(&pragma).map_err(sqlite)?;
+        }
+        DatabaseKey::Passphrase(p) => {
+            conn.pragma_update(None, "key", p.as_str())
+                .map_err(sqlite)?;
+        }
+    }
+
+    let cipher_version: String = conn
+        .query_row("PRAGMA cipher_version", [], |row| row.get(0))
+        .unwrap_or_default();
+    if cipher_version.is_empty() {
+        return Err(OpenError::NotEncryptedBuild);
+    }
+
+    // Reading the schema is the first access that needs the key; a wrong key
+    // shows here as "file is not a database".
+    if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
+        row.get::<_, i64>(0)
+    }) {
+        return Err(match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => OpenError::WrongKey {
+                dir: dir.to_path_buf(),
+            },
+            _ => sqlite(e),
+        });
+    }
+
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(sqlite)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(sqlite)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(sqlite)?;
+    // Deleted content is overwritten, not left readable in free pages.
+    conn.pragma_update(None, "secure_delete", "ON")
+        .map_err(sqlite)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(sqlite)?;
+
+    migrations::apply(&mut conn, dir)?;
+    let local_user_id = users::ensure_local_user(&conn).map_err(sqlite)?;
+
+    Ok(Store {
+        conn,
+        dir: dir.to_path_buf(),
+        key_source,
+        local_user_id,
+    })
+}
+
+/// Creates the data directory, readable by its owner only on Unix.
+fn create_private_dir(dir: &Path) -> Result<(), OpenError> {
+    let io = |source| OpenError::Io {
+        dir: dir.to_path_buf(),
+        source,
+    };
+    if dir.exists() {
+        // The user's own directory: leave its permissions as they chose.
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(io)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,378 @@
+//! Opening, creating and keying the store, including the faults the user can
+//! run into: a wrong passphrase, a key lost from the keyring, no keyring at
+//! all, a database from a newer Candor. In every fault the file on disk must
+//! stay byte-for-byte as it was.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
+
+use candor_store::records::{RecordFields, RecordInput};
+use candor_store::{KeySource, KeyVault, OpenError, Store, Unlock};
+use zeroize::Zeroizing;
+
+/// An in-memory key vault standing in for the OS keyring.
+#[derive(Default)]
+struct MemoryVault {
+    entries: RefCell<HashMap<String, String>>,
+    broken: bool,
+}
+
+impl MemoryVault {
+    fn broken() -> Self {
+        Self {
+            broken: true,
+            ..Self::default()
+        }
+    }
+}
+
+impl KeyVault for MemoryVault {
+    fn get(&self, account: &str) -> Result<Option<Zeroizing<String>>, String> {
+        if self.broken {
+            return Err("no secret service on the session bus".into());
+        }
+        Ok(self
+            .entries
+            .borrow()
+            .get(account)
+            .cloned()
+            .map(Zeroizing::new))
+    }
+    fn set(&self, account: &str, secret: &str) -> Result<(), String> {
+        if self.broken {
+            return Err("no secret service on the session bus".into());
+        }
+        self.entries
+            .borrow_mut()
+            .insert(account.into(), secret.into());
+        Ok(())
+    }
+    fn delete(&self, account: &str) -> Result<(), String> {
+        self.entries.borrow_mut().remove(account);
+        Ok(())
+    }
+}
+
+fn passphrase(p: &str) -> Unlock {
+    Unlock::Passphrase(Zeroizing::new(p.to_owned()))
+}
+
+fn candidate(first: &str, last: &str, email: &str) -> RecordInput {
+    RecordInput {
+        fields: RecordFields::Candidate {
+            first_name: first.into(),
+            last_name: last.into(),
+            emails: vec![email.into()],
+            phones: vec![],
+            current_title: Some("Staff engineer".into()),
+            current_employer: None,
+        },
+        notes: "Met at the Kraków meetup; 想要远程工作".into(),
+    }
+}
+
+/// Writes `PRAGMA user_version` through a connection of the test's own.
+#[allow(clippy::disallowed_methods)] // the test plays "another Candor" here
+fn set_user_version(dir: &Path, passphrase: &str, version: u32) {
+    let conn = rusqlite::Connection::open(dir.join("candor.db")).expect("open");
+    conn.pragma_update(None, "key", passphrase).expect("key");
+    conn.pragma_update(None, "user_version", version)
+        .expect("user_version");
+}
+
+fn file_bytes(dir: &Path) -> Vec<u8> {
+    std::fs::read(dir.join("candor.db")).expect("database file exists")
+}
+
+/// Closes the store and folds the WAL into the main file, so the bytes on
+/// disk are the whole database.
+fn close(store: Store) {
+    drop(store);
+}
+
+#[test]
+fn keyring_mode_creates_a_random_key_and_reopens_with_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    let vault = MemoryVault::default();
+
+    let mut store = Store::open(&dir, &Unlock::Keyring, &vault, true).expect("create");
+    assert_eq!(store.key_source(), KeySource::Keyring);
+    let id = store
+        .insert_record(&candidate("Zofia", "Wiśniewska", "zofia@example.pl"), false)
+        .expect("insert");
+    close(store);
+
+    let keys: Vec<String> = vault.entries.borrow().values().cloned().collect();
+    assert_eq!(keys.len(), 1, "exactly one key is stored in the keyring");
+    assert_eq!(keys[0].len(), 64, "the key is 256 bits, hex-encoded");
+    let settings = std::fs::read_to_string(dir.join("store.json")).expect("settings");
+    assert!(
+        !settings.contains(&keys[0]),
+        "the key must never be written beside the database"
+    );
+
+    let store =
+        Store::open(&dir, &Unlock::Keyring, &vault, false).expect("reopen with the keyring");
+    let record = store
+        .get_record(id)
+        .expect("read")
+        .expect("record survives a reopen");
+    assert_eq!(record.display_name, "Zofia Wiśniewska");
+}
+
+#[test]
+fn two_databases_get_two_different_keys() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let vault = MemoryVault::default();
+    close(Store::open(&tmp.path().join("a"), &Unlock::Keyring, &vault, true).expect("a"));
+    close(Store::open(&tmp.path().join("b"), &Unlock::Keyring, &vault, true).expect("b"));
+    let keys: Vec<String> = vault.entries.borrow().values().cloned().collect();
+    assert_eq!(
+        keys.len(),
+        2,
+        "each data directory has its own keyring entry"
+    );
+    assert_ne!(
+        keys[0], keys[1],
+        "keys are random, not derived from anything shared"
+    );
+}
+
+#[test]
+fn nothing_stored_is_readable_in_the_file() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    let mut store = Store::open(
+        &dir,
+        &passphrase("correct horse battery"),
+        &MemoryVault::default(),
+        true,
+    )
+    .expect("create");
+    store
+        .insert_record(
+            &candidate(
+                "Quintessa",
+                "Marchbanks",
+                "quintessa.marchbanks@example.com",
+            ),
+            false,
+        )
+        .expect("insert");
+    close(store);
+
+    let bytes = file_bytes(&dir);
+    assert!(
+        !bytes.starts_with(b"SQLite format 3\0"),
+        "an encrypted file has no plaintext SQLite header"
+    );
+    for needle in [
+        "Quintessa",
+        "Marchbanks",
+        "quintessa.marchbanks@example.com",
+        "Staff engineer",
+        "CREATE TABLE",
+    ] {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+            "{needle:?} must not appear in clear in the database file"
+        );
+    }
+}
+
+#[test]
+fn a_wrong_passphrase_is_refused_and_the_file_is_untouched() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    let vault = MemoryVault::default();
+    let mut store = Store::open(&dir, &passphrase("the right one"), &vault, true).expect("create");
+    store
+        .insert_record(&candidate("Ada", "Nowak", "ada@example.pl"), false)
+        .expect("insert");
+    close(store);
+    let before = file_bytes(&dir);
+
+    let err = Store::open(&dir, &passphrase("the wrong one"), &vault, true)
+        .expect_err("wrong passphrase");
+    assert!(matches!(err, OpenError::WrongKey { .. }), "got {err:?}");
+    assert!(
+        err.to_string().contains("passphrase or key is wrong"),
+        "the message says what went wrong: {err}"
+    );
+    assert_eq!(
+        file_bytes(&dir),
+        before,
+        "a failed unlock must not rewrite or re-initialise the file"
+    );
+
+    let err = Store::open(&dir, &Unlock::Keyring, &vault, true).expect_err("no passphrase given");
+    assert!(
+        matches!(err, OpenError::PassphraseRequired { .. }),
+        "got {err:?}"
+    );
+    assert!(
+        err.to_string().contains("CANDOR_PASSPHRASE"),
+        "the message says how to supply it: {err}"
+    );
+
+    let store = Store::open(&dir, &passphrase("the right one"), &vault, false)
+        .expect("right passphrase still works");
+    assert_eq!(
+        store
+            .list_records(candor_store::records::RecordKind::Candidate)
+            .expect("list")
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn a_key_missing_from_the_keyring_is_an_error_not_a_new_database() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    let vault = MemoryVault::default();
+    let mut store = Store::open(&dir, &Unlock::Keyring, &vault, true).expect("create");
+    store
+        .insert_record(&candidate("Ada", "Nowak", "ada@example.pl"), false)
+        .expect("insert");
+    close(store);
+    let before = file_bytes(&dir);
+
+    vault.entries.borrow_mut().clear();
+    let err = Store::open(&dir, &Unlock::Keyring, &vault, true).expect_err("key is gone");
+    assert!(matches!(err, OpenError::KeyMissing { .. }), "got {err:?}");
+    assert!(
+        err.to_string().contains("left untouched"),
+        "the user is told their data is safe: {err}"
+    );
+    assert_eq!(
+        file_bytes(&dir),
+        before,
+        "the database must not be replaced when its key is missing"
+    );
+    assert!(
+        vault.entries.borrow().is_empty(),
+        "no new key may be generated for an existing database"
+    );
+}
+
+#[test]
+fn without_a_keyring_creation_asks_for_a_passphrase() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    let err =
+        Store::open(&dir, &Unlock::Keyring, &MemoryVault::broken(), true).expect_err("no keyring");
+    assert!(
+        matches!(err, OpenError::KeyringUnavailable { .. }),
+        "got {err:?}"
+    );
+    assert!(
+        err.to_string().contains("CANDOR_PASSPHRASE"),
+        "the message offers passphrase mode: {err}"
+    );
+    assert!(
+        !dir.join("candor.db").exists(),
+        "no database is created without a way to key it"
+    );
+
+    let store = Store::open(
+        &dir,
+        &passphrase("long enough passphrase"),
+        &MemoryVault::broken(),
+        true,
+    )
+    .expect("passphrase mode needs no keyring");
+    assert_eq!(store.key_source(), KeySource::Passphrase);
+}
+
+#[test]
+fn open_without_create_does_not_make_a_database() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("typo");
+    let err = Store::open(&dir, &passphrase("x"), &MemoryVault::default(), false)
+        .expect_err("no database");
+    assert!(
+        matches!(err, OpenError::NotInitialized { .. }),
+        "got {err:?}"
+    );
+    assert!(
+        !dir.exists(),
+        "a mistyped --data-dir must not create anything"
+    );
+}
+
+#[test]
+fn a_database_from_a_newer_candor_is_refused() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    let vault = MemoryVault::default();
+    close(Store::open(&dir, &passphrase("pw-for-test"), &vault, true).expect("create"));
+    // What a newer Candor would leave behind: a higher user_version.
+    set_user_version(
+        &dir,
+        "pw-for-test",
+        candor_store::migrations::latest_version() + 1,
+    );
+    let before = file_bytes(&dir);
+
+    let err =
+        Store::open(&dir, &passphrase("pw-for-test"), &vault, false).expect_err("newer schema");
+    match &err {
+        OpenError::NewerSchema {
+            found, supported, ..
+        } => {
+            assert_eq!(*found, candor_store::migrations::latest_version() + 1);
+            assert_eq!(*supported, candor_store::migrations::latest_version());
+        }
+        other => panic!("expected NewerSchema, got {other:?}"),
+    }
+    assert!(
+        err.to_string().contains("Update Candor"),
+        "the message says what to do: {err}"
+    );
+    assert_eq!(
+        file_bytes(&dir),
+        before,
+        "a newer database must not be migrated down or touched"
+    );
+}
+
+#[test]
+fn check_reports_encryption_schema_and_full_text_search() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(
+        &tmp.path().join("data"),
+        &passphrase("pw-for-test"),
+        &MemoryVault::default(),
+        true,
+    )
+    .expect("create");
+    let report = store.check().expect("check");
+    assert!(
+        report.encrypted,
+        "the file must not carry the plaintext SQLite header"
+    );
+    assert!(
+        report.intact(),
+        "a fresh database is intact: {:?}",
+        report.problems
+    );
+    assert_eq!(
+        report.schema_version,
+        candor_store::migrations::latest_version()
+    );
+    assert!(
+        !report.cipher_version.is_empty(),
+        "SQLCipher reports its version"
+    );
+    assert!(
+        report.fts5,
+        "FTS5 must be compiled into the SQLCipher build (search needs it)"
+    );
+    assert!(
+        report.fts5_trigram,
+        "the trigram tokenizer must find words inside unspaced Chinese text"
+    );
+}

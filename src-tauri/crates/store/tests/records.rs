@@ -1,0 +1,209 @@
+//! The records table module: kinds, links between records, and what edits and
+//! deletes do to the records that point at each other.
+
+use candor_store::records::{JobStatus, RecordFields, RecordInput, RecordKind};
+use candor_store::{KeyVault, Store, Unlock};
+use zeroize::Zeroizing;
+
+struct NoKeyring;
+
+impl KeyVault for NoKeyring {
+    fn get(&self, _: &str) -> Result<Option<Zeroizing<String>>, String> {
+        Err("not used: these tests use a passphrase".into())
+    }
+    fn set(&self, _: &str, _: &str) -> Result<(), String> {
+        Err("not used: these tests use a passphrase".into())
+    }
+    fn delete(&self, _: &str) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+fn open(dir: &std::path::Path) -> Store {
+    Store::open(
+        dir,
+        &Unlock::Passphrase(Zeroizing::new("records test".into())),
+        &NoKeyring,
+        true,
+    )
+    .expect("open store")
+}
+
+fn input(fields: RecordFields) -> RecordInput {
+    RecordInput {
+        fields,
+        notes: String::new(),
+    }
+}
+
+fn contact(first: &str, client_id: Option<i64>) -> RecordInput {
+    input(RecordFields::Contact {
+        first_name: first.into(),
+        last_name: "Berg".into(),
+        emails: vec![format!("{}@acme.example", first.to_lowercase())],
+        phones: vec!["+46 8 555 010".into()],
+        job_title: None,
+        client_id,
+    })
+}
+
+#[test]
+fn editing_a_contact_keeps_the_jobs_that_point_at_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut store = open(tmp.path());
+    let client = store
+        .insert_record(
+            &input(RecordFields::Client {
+                name: "Acme".into(),
+                website: None,
+                phone: None,
+            }),
+            false,
+        )
+        .expect("client");
+    let person = store
+        .insert_record(&contact("Astrid", Some(client)), false)
+        .expect("contact");
+    let job = store
+        .insert_record(
+            &input(RecordFields::Job {
+                title: "Platform Lead".into(),
+                client_id: Some(client),
+                primary_contact_id: Some(person),
+                status: JobStatus::Open,
+            }),
+            false,
+        )
+        .expect("job");
+
+    store
+        .update_record(person, &contact("Astrid-Maria", Some(client)))
+        .expect("edit contact");
+
+    let job = store.get_record(job).expect("read").expect("job exists");
+    assert_eq!(
+        job.fields,
+        RecordFields::Job {
+            title: "Platform Lead".into(),
+            client_id: Some(client),
+            primary_contact_id: Some(person),
+            status: JobStatus::Open,
+        },
+        "an edit rewrites the contact in place; it must not detach it from its job openings"
+    );
+    assert_eq!(
+        job.primary_contact_name.as_deref(),
+        Some("Astrid-Maria Berg")
+    );
+    assert_eq!(job.client_name.as_deref(), Some("Acme"));
+}
+
+#[test]
+fn an_edit_replaces_addresses_and_phones_and_cannot_change_the_kind() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut store = open(tmp.path());
+    let id = store
+        .insert_record(&contact("Nils", None), false)
+        .expect("contact");
+    let mut edited = contact("Nils", None);
+    if let RecordFields::Contact { emails, phones, .. } = &mut edited.fields {
+        *emails = vec!["nils@new.example".into(), "N.Berg@Old.Example".into()];
+        phones.clear();
+    }
+    store.update_record(id, &edited).expect("edit");
+    let record = store.get_record(id).expect("read").expect("exists");
+    assert_eq!(
+        record.fields.emails(),
+        ["nils@new.example", "N.Berg@Old.Example"]
+    );
+    match &record.fields {
+        RecordFields::Contact { phones, .. } => {
+            assert!(phones.is_empty(), "removed phones are gone")
+        }
+        other => panic!("still a contact, got {other:?}"),
+    }
+
+    let as_client = input(RecordFields::Client {
+        name: "Nils AB".into(),
+        website: None,
+        phone: None,
+    });
+    let err = store
+        .update_record(id, &as_client)
+        .expect_err("kind change");
+    assert!(
+        err.to_string().contains("is a contact, not a client"),
+        "{err}"
+    );
+}
+
+#[test]
+fn deleting_a_client_keeps_its_people_and_jobs_unlinked() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut store = open(tmp.path());
+    let client = store
+        .insert_record(
+            &input(RecordFields::Client {
+                name: "Initech".into(),
+                website: None,
+                phone: None,
+            }),
+            false,
+        )
+        .expect("client");
+    let person = store
+        .insert_record(&contact("Peter", Some(client)), false)
+        .expect("contact");
+    assert!(
+        store.delete_record(client).expect("delete"),
+        "the client existed"
+    );
+    assert!(
+        !store.delete_record(client).expect("delete again"),
+        "a second delete finds nothing"
+    );
+
+    let record = store
+        .get_record(person)
+        .expect("read")
+        .expect("the contact stays");
+    assert!(
+        matches!(
+            record.fields,
+            RecordFields::Contact {
+                client_id: None,
+                ..
+            }
+        ),
+        "{record:?}"
+    );
+    assert_eq!(
+        store.list_records(RecordKind::Client).expect("list"),
+        vec![]
+    );
+    assert_eq!(
+        store.list_records(RecordKind::Contact).expect("list").len(),
+        1
+    );
+}
+
+#[test]
+fn lists_show_the_newest_change_first() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut store = open(tmp.path());
+    let first = store
+        .insert_record(&contact("Ada", None), false)
+        .expect("a");
+    let second = store.insert_record(&contact("Bo", None), false).expect("b");
+    let ids: Vec<i64> = store
+        .list_records(RecordKind::Contact)
+        .expect("list")
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(
+        ids,
+        vec![second, first],
+        "same second: the later insert comes first"
+    );
+}

@@ -1,0 +1,63 @@
+//! Tauri commands: thin adapters from the UI to `candor_core::api`, one module
+//! per area, mirroring the core's `api/` modules.
+
+mod records;
+mod session;
+
+use std::path::Path;
+
+use specta_typescript::{BigIntExportBehavior, Typescript};
+
+/// Every command the UI can call, with its TypeScript signature.
+pub fn bindings_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+        session::session_status,
+        session::session_unlock,
+        records::records_list,
+        records::record_get,
+        records::record_create,
+        records::record_update,
+        records::record_delete,
+    ])
+}
+
+/// Writes the TypeScript bindings to `path`.
+pub fn export_bindings(path: &Path) -> Result<(), String> {
+    bindings_builder()
+        .export(
+            Typescript::default()
+                // Record ids and Unix times fit in a JS number (< 2^53).
+                .bigint(BigIntExportBehavior::Number)
+                .header("// Generated from the Rust commands by tauri-specta. Do not edit:\n// run `CANDOR_UPDATE_BINDINGS=1 cargo test -p candor bindings` instead.\n// @ts-nocheck\n"),
+            path,
+        )
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    /// The committed bindings must be what the Rust commands generate, or the
+    /// UI compiles against an API that no longer exists.
+    #[test]
+    fn bindings_are_fresh() {
+        let committed_path =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/ipc/bindings.ts");
+        let generated_path =
+            std::env::temp_dir().join(format!("candor-bindings-{}.ts", std::process::id()));
+        super::export_bindings(&generated_path).expect("export bindings");
+        let generated = std::fs::read_to_string(&generated_path).expect("read generated bindings");
+        let _ = std::fs::remove_file(&generated_path);
+
+        if std::env::var_os("CANDOR_UPDATE_BINDINGS").is_some() {
+            std::fs::write(&committed_path, &generated).expect("write bindings");
+            return;
+        }
+        let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "ui/src/lib/ipc/bindings.ts is stale: run `CANDOR_UPDATE_BINDINGS=1 cargo test -p candor bindings` and commit the result"
+        );
+    }
+}

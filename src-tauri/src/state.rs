@@ -1,0 +1,140 @@
+//! What the running app holds: the data directory and, once unlocked, the
+//! open Candor.
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use candor_core::api::{self, Candor};
+use candor_core::{ApiError, ErrorCode, Unlock, data_dir};
+use serde::Serialize;
+use specta::Type;
+
+/// Where the app stands with its database, for the UI's first screen.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SessionStatus {
+    /// The database is open.
+    Ready {
+        data_dir: String,
+        key_source: String,
+    },
+    /// A passphrase is needed: to open an existing database, or to create one
+    /// on a machine without a keyring (`new_database`).
+    Locked {
+        data_dir: String,
+        new_database: bool,
+        reason: ApiError,
+    },
+    /// The database cannot be opened and a passphrase would not help.
+    Failed { data_dir: String, error: ApiError },
+}
+
+#[derive(Debug)]
+pub struct AppState {
+    data_dir: Result<PathBuf, ApiError>,
+    candor: RwLock<Option<Arc<Candor>>>,
+    last_error: RwLock<Option<ApiError>>,
+}
+
+impl AppState {
+    /// Opens (or creates) the database at start-up with the keyring, or with
+    /// `CANDOR_PASSPHRASE` when it is set. Failure is not fatal: the UI shows
+    /// the unlock or error screen.
+    pub fn start() -> Self {
+        let data_dir = data_dir::resolve(None);
+        let state = Self {
+            data_dir,
+            candor: RwLock::new(None),
+            last_error: RwLock::new(None),
+        };
+        state.try_open(&api::unlock_from_env());
+        state
+    }
+
+    fn try_open(&self, unlock: &Unlock) -> SessionStatus {
+        let opened = match &self.data_dir {
+            Ok(dir) => Candor::open(dir, unlock, true),
+            Err(e) => Err(e.clone()),
+        };
+        match opened {
+            Ok(candor) => {
+                *self
+                    .candor
+                    .write()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(candor));
+                *self
+                    .last_error
+                    .write()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+            }
+            Err(e) => {
+                tracing::warn!(code = ?e.code, "database not opened: {}", e.message);
+                *self
+                    .last_error
+                    .write()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e);
+            }
+        }
+        self.status()
+    }
+
+    pub fn unlock(&self, passphrase: zeroize::Zeroizing<String>) -> SessionStatus {
+        if passphrase.is_empty() {
+            return self.status();
+        }
+        self.try_open(&Unlock::Passphrase(passphrase))
+    }
+
+    pub fn status(&self) -> SessionStatus {
+        let data_dir = self
+            .data_dir
+            .as_ref()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default();
+        if let Some(candor) = self.current() {
+            return SessionStatus::Ready {
+                data_dir,
+                key_source: candor.key_source().as_str().to_owned(),
+            };
+        }
+        let error = self
+            .last_error
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+            .unwrap_or_else(locked_error);
+        match error.code {
+            ErrorCode::PassphraseRequired | ErrorCode::WrongKey => SessionStatus::Locked {
+                data_dir,
+                new_database: false,
+                reason: error,
+            },
+            ErrorCode::KeyringUnavailable => SessionStatus::Locked {
+                data_dir,
+                new_database: true,
+                reason: error,
+            },
+            _ => SessionStatus::Failed { data_dir, error },
+        }
+    }
+
+    fn current(&self) -> Option<Arc<Candor>> {
+        self.candor
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The open Candor, or an error the UI turns into the unlock screen.
+    pub fn candor(&self) -> Result<Arc<Candor>, ApiError> {
+        self.current().ok_or_else(locked_error)
+    }
+}
+
+fn locked_error() -> ApiError {
+    ApiError {
+        code: ErrorCode::Locked,
+        message: "Candor is locked. Enter your passphrase to open the database.".into(),
+        field: None,
+    }
+}

@@ -1,0 +1,5 @@
+//! End-to-end tests of the real Candor window: the app binary under Xvfb,
+//! driven over WebDriver (tauri-driver in front of WebKitWebDriver), on a new
+//! data directory. Screenshots go to tests/artifacts/.
+
+mod first_run;

@@ -1,0 +1,131 @@
+//! The harness for Candor's scenario and end-to-end tests: it finds the built
+//! binaries, gives each test a throw-away data directory, and starts the real
+//! components a test needs (Xvfb, tauri-driver, a private D-Bus session with a
+//! Secret Service keyring), stopping them when the guard drops.
+//!
+//! Binaries are built by the test command before the tests run (`cargo build
+//! --workspace`); the harness refuses to guess when they are missing.
+
+// Test support may print progress for whoever reads the test log.
+#![allow(clippy::print_stderr, clippy::unwrap_used)]
+
+pub mod display;
+pub mod driver;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use anyhow::{Context, Result, bail};
+
+/// The repository root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// Cargo's target directory (honours CARGO_TARGET_DIR).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// A built binary of the workspace, e.g. `candor` or `candor-app`.
+pub fn binary(name: &str) -> Result<PathBuf> {
+    let path = target_dir().join("debug").join(name);
+    if !path.exists() {
+        bail!(
+            "{} is not built; run `cargo build --workspace` first (the test command does)",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+/// Where tests keep what a person may want to look at afterwards (screenshots).
+pub fn artifacts_dir() -> PathBuf {
+    let dir = workspace_root().join("tests/artifacts");
+    std::fs::create_dir_all(&dir).expect("create tests/artifacts");
+    dir
+}
+
+/// A program the tests need from the system, with the package that provides it.
+pub fn require_program(program: &str, package: &str) -> Result<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(program))
+            .find(|candidate| candidate.is_file())
+    });
+    found.with_context(|| {
+        format!("`{program}` is not installed; install the Debian package `{package}` (.ci/install does)")
+    })
+}
+
+/// The `candor` CLI bound to one data directory.
+#[derive(Debug)]
+pub struct Cli {
+    pub data_dir: PathBuf,
+    pub envs: Vec<(String, String)>,
+}
+
+/// What one CLI run produced.
+#[derive(Debug)]
+pub struct CliRun {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl CliRun {
+    fn from_output(output: Output) -> Self {
+        Self {
+            status: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// The run succeeded; otherwise fail with what it printed.
+    pub fn ok(self) -> Self {
+        assert_eq!(
+            self.status, 0,
+            "candor failed\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+impl Cli {
+    /// A CLI on a new directory inside `parent`, keyed by a passphrase so the
+    /// test never touches the developer's own keyring.
+    pub fn with_passphrase(parent: &Path, passphrase: &str) -> Self {
+        Self {
+            data_dir: parent.join("candor-data"),
+            envs: vec![("CANDOR_PASSPHRASE".into(), passphrase.into())],
+        }
+    }
+
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(binary("candor").unwrap());
+        cmd.arg("--data-dir").arg(&self.data_dir);
+        cmd.env_remove("CANDOR_PASSPHRASE")
+            .env_remove("CANDOR_DATA_DIR");
+        for (k, v) in &self.envs {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> CliRun {
+        let output = self.command().args(args).output().expect("run candor");
+        CliRun::from_output(output)
+    }
+}

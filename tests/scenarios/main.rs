@@ -1,0 +1,6 @@
+//! GUI-free scenarios against the real `candor` binary and real system
+//! components (the sqlite3 shell, a Secret Service keyring).
+
+mod cli_records;
+mod encryption;
+mod keyring;
