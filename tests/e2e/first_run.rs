@@ -7,14 +7,33 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use candor_tests::display::VirtualDisplay;
 use candor_tests::driver::{TauriDriver, wait_for};
-use candor_tests::{artifacts_dir, binary};
+use candor_tests::{artifacts_dir, binary, require_program};
 use fantoccini::{Client, Locator};
 
 const PASSPHRASE: &str = "window test passphrase";
 
-async fn screenshot(client: &Client, name: &str) -> Result<()> {
-    let png = client.screenshot().await.context("take screenshot")?;
-    std::fs::write(artifacts_dir().join(name), png)?;
+/// Captures the whole virtual display with ImageMagick's `import`: WebKitWebDriver's
+/// own screenshot command hangs after its first use on this stack.
+async fn screenshot(client: &Client, display: &VirtualDisplay, name: &str) -> Result<()> {
+    // Let the webview paint what the DOM now holds before capturing the screen.
+    client
+        .execute_async(
+            "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            vec![],
+        )
+        .await?;
+    let import = require_program("import", "imagemagick")?;
+    let path = artifacts_dir().join(name);
+    let status = tokio::process::Command::new(import)
+        .args(["-display", &display.display, "-window", "root"])
+        .arg(&path)
+        .status()
+        .await?;
+    anyhow::ensure!(
+        status.success(),
+        "import could not capture {}",
+        display.display
+    );
     Ok(())
 }
 
@@ -30,8 +49,18 @@ async fn click(client: &Client, css: &str) -> Result<()> {
     Ok(())
 }
 
+/// The element's text as rendered for the user (`innerText`). WebDriver's own
+/// "element text" in WebKitWebDriver drops children styled with
+/// `text-overflow: ellipsis`, which the record lists use.
 async fn text_of(client: &Client, css: &str) -> Result<String> {
-    Ok(wait_for(client, css).await?.text().await?)
+    let element = wait_for(client, css).await?;
+    let text = client
+        .execute(
+            "return arguments[0].innerText;",
+            vec![serde_json::to_value(&element)?],
+        )
+        .await?;
+    Ok(text.as_str().unwrap_or_default().to_owned())
 }
 
 /// Unlocks (or, on first run, creates) the database from the unlock screen.
@@ -55,7 +84,7 @@ async fn unlock(client: &Client, new_database: bool) -> Result<()> {
     Ok(())
 }
 
-async fn first_session(driver: &TauriDriver, app: &Path) -> Result<()> {
+async fn first_session(driver: &TauriDriver, display: &VirtualDisplay, app: &Path) -> Result<()> {
     let client = driver.launch(app).await?;
     unlock(&client, true).await?;
 
@@ -83,16 +112,16 @@ async fn first_session(driver: &TauriDriver, app: &Path) -> Result<()> {
         "Małgorzata Wójcik-Zhang",
         "the new candidate's page opens"
     );
-    screenshot(&client, "candidate-page.png").await?;
+    screenshot(&client, display, "candidate-page.png").await?;
 
     click(&client, "[data-testid=nav-candidates]").await?;
     wait_for(&client, "[data-testid=record-row]").await?;
-    screenshot(&client, "candidates-list.png").await?;
+    screenshot(&client, display, "candidates-list.png").await?;
     client.close().await?;
     Ok(())
 }
 
-async fn second_session(driver: &TauriDriver, app: &Path) -> Result<()> {
+async fn second_session(driver: &TauriDriver, display: &VirtualDisplay, app: &Path) -> Result<()> {
     let client = driver.launch(app).await?;
     unlock(&client, false).await?;
     click(&client, "[data-testid=nav-candidates]").await?;
@@ -109,7 +138,7 @@ async fn second_session(driver: &TauriDriver, app: &Path) -> Result<()> {
         1,
         "exactly one candidate: the failed save stored nothing"
     );
-    screenshot(&client, "after-restart.png").await?;
+    screenshot(&client, display, "after-restart.png").await?;
     client.close().await?;
     Ok(())
 }
@@ -147,8 +176,8 @@ async fn create_a_candidate_restart_and_find_it() -> Result<()> {
         &log,
     )?;
 
-    first_session(&driver, &app).await?;
-    second_session(&driver, &app).await?;
+    first_session(&driver, &display, &app).await?;
+    second_session(&driver, &display, &app).await?;
 
     let bytes = std::fs::read(data_dir.join("candor.db"))?;
     for needle in ["Małgorzata", "m.wojcik@example.pl", "Head of Data"] {

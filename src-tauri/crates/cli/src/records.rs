@@ -18,8 +18,9 @@ pub enum RecordCommand {
     /// Change a record: each flag given replaces that field.
     Edit {
         id: i64,
+        // Boxed: the many optional fields would make every command value large.
         #[command(flatten)]
-        changes: EditArgs,
+        changes: Box<EditArgs>,
     },
     /// Delete a record (its mail stays).
     Delete { id: i64 },
@@ -172,7 +173,7 @@ pub fn run(candor: &Candor, command: RecordCommand, json: bool) -> Result<(), Ap
         RecordCommand::Show { id } => output::record(json, &records::get(candor, id)?),
         RecordCommand::Edit { id, changes } => {
             let current = records::get(candor, id)?;
-            let input = apply_edit(candor, current.fields, current.notes, changes)?;
+            let input = apply_edit(candor, current.fields, current.notes, *changes)?;
             output::record(json, &records::update(candor, id, input)?);
         }
         RecordCommand::Delete { id } => {

@@ -1,0 +1,88 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { get, render, settle } from "./test/dom";
+import type { SessionStatus } from "./lib/ipc/api";
+import App from "./App.svelte";
+
+const api = vi.hoisted(() => ({ sessionStatus: vi.fn(), listRecords: vi.fn(), getRecord: vi.fn() }));
+vi.mock("./lib/ipc/api", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./lib/ipc/api")>()),
+  api,
+}));
+
+async function start(status: SessionStatus, hash = "") {
+  api.sessionStatus.mockResolvedValue(status);
+  window.location.hash = hash;
+  const root = render(App, {});
+  await settle();
+  return root;
+}
+
+beforeEach(() => {
+  api.sessionStatus.mockReset();
+  api.listRecords.mockReset();
+  api.getRecord.mockReset();
+});
+
+describe("App start-up", () => {
+  it("shows the app with the sidebar hooks once the database is ready", async () => {
+    const root = await start({ state: "ready", data_dir: "/d", key_source: "keyring" });
+
+    get(root, '[data-testid="app-ready"]');
+    for (const id of ["nav-email", "nav-candidates", "nav-contacts", "nav-jobs", "nav-clients"]) {
+      expect(root.querySelector(`[data-testid="${id}"]`), id).not.toBeNull();
+    }
+    expect(get(root, '[data-testid="nav-jobs"]').getAttribute("href")).toBe("#/jobs");
+    expect(root.textContent, "the Email tab is the start page").toContain("No mail accounts yet");
+  });
+
+  it("shows the lock screen, not the app, while the database is locked", async () => {
+    const root = await start({
+      state: "locked",
+      data_dir: "/d",
+      new_database: true,
+      reason: { code: "keyring_unavailable", message: "No keyring.", field: null },
+    });
+    expect(root.querySelector('[data-testid="app-ready"]')).toBeNull();
+    get(root, '[name="passphrase_confirm"]');
+  });
+
+  it("shows why the database failed to open and where it is", async () => {
+    const root = await start({
+      state: "failed",
+      data_dir: "/home/r/.local/share/candor",
+      error: { code: "newer_schema", message: "This database was written by a newer Candor.", field: null },
+    });
+    expect(root.textContent).toContain("This database was written by a newer Candor.");
+    expect(root.textContent).toContain("/home/r/.local/share/candor");
+    expect(root.querySelector('[data-testid="app-ready"]')).toBeNull();
+  });
+
+  it("shows a failure, not a blank window, when the core cannot be reached at all", async () => {
+    api.sessionStatus.mockRejectedValue(new TypeError("window.__TAURI_INTERNALS__ is undefined"));
+    const root = render(App, {});
+    await settle();
+    expect(root.textContent).toContain("__TAURI_INTERNALS__");
+  });
+});
+
+describe("record list page", () => {
+  it("lists records newest first as links to their pages", async () => {
+    api.listRecords.mockResolvedValue([
+      { id: 1, kind: "candidate", display_name: "Older Person", detail: "Analyst", updated_at: 100 },
+      { id: 2, kind: "candidate", display_name: "Newer Person", detail: null, updated_at: 200 },
+    ]);
+    const root = await start({ state: "ready", data_dir: "/d", key_source: "keyring" }, "#/candidates");
+
+    expect(api.listRecords).toHaveBeenCalledWith("candidate");
+    const rows = [...root.querySelectorAll('[data-testid="record-row"]')];
+    expect(rows.map((r) => r.querySelector(".name")?.textContent)).toEqual(["Newer Person", "Older Person"]);
+    expect(rows[0]?.getAttribute("href")).toBe("#/candidates/2");
+    expect(get(root, '[data-testid="new-record"]').textContent).toContain("New candidate");
+  });
+
+  it("shows the empty state when there are none", async () => {
+    api.listRecords.mockResolvedValue([]);
+    const root = await start({ state: "ready", data_dir: "/d", key_source: "keyring" }, "#/clients");
+    expect(get(root, '[data-testid="empty-list"]').textContent).toContain("No clients yet");
+  });
+});

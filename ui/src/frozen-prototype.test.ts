@@ -1,0 +1,26 @@
+// Tauri's `freezePrototype: true` (tauri.conf.json) freezes Object.prototype before any page
+// script runs. Code that assigns e.g. `obj.toString = ...` on a plain object then throws in
+// strict mode and the window stays blank, so the whole app, the generated bindings and
+// @tauri-apps/api included, must start under the same freeze. Vitest runs each test file in
+// its own process, so the freeze does not leak into other tests.
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { expect, it, vi } from "vitest";
+
+it("starts and renders a list with Object.prototype frozen, as in the app window", async () => {
+  // Stands in for the Rust side: answers the commands the list page needs.
+  mockIPC((cmd) => {
+    if (cmd === "session_status") return { state: "ready", data_dir: "/d", key_source: "keyring" };
+    if (cmd === "records_list")
+      return [{ id: 1, kind: "candidate", display_name: "Ada Lovelace", detail: null, updated_at: 1 }];
+    throw { code: "storage", message: `unexpected command ${cmd}`, field: null };
+  });
+  Object.freeze(Object.prototype);
+  window.location.hash = "#/candidates";
+  document.body.innerHTML = '<div id="app"></div>';
+
+  await import("./main");
+  await vi.waitFor(() => {
+    expect(document.querySelector('[data-testid="record-row"]')?.textContent).toContain("Ada Lovelace");
+  });
+  expect(Object.isFrozen(Object.prototype), "the freeze was in force throughout").toBe(true);
+});

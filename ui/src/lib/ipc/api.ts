@@ -1,0 +1,99 @@
+// The only module that talks to the generated bindings. bindings.ts is regenerated from the Rust
+// commands and returns `Result` values; components want plain values and one error type, so
+// this layer unwraps and normalises. When a command is added in Rust, add one line here.
+
+import { commands } from "./bindings";
+import type {
+  ApiError,
+  ErrorCode,
+  RecordDetail,
+  RecordInput,
+  RecordKind,
+  RecordSummary,
+  Result,
+  SessionStatus,
+} from "./bindings";
+import { t } from "../i18n";
+
+export type {
+  ApiError,
+  ErrorCode,
+  RecordDetail,
+  RecordFields,
+  RecordInput,
+  RecordKind,
+  RecordSummary,
+  JobStatus,
+  SessionStatus,
+} from "./bindings";
+
+/** Codes from the core, plus one for failures that never reached it (IPC down, permission denied). */
+export type FailureCode = ErrorCode | "unexpected";
+
+/** The one error type the UI sees from a command, whatever went wrong underneath. */
+export class ApiFailure extends Error {
+  readonly code: FailureCode;
+  /** The RecordFields field the message is about, for `invalid`; null otherwise. */
+  readonly field: string | null;
+
+  constructor(code: FailureCode, message: string, field: string | null = null, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ApiFailure";
+    this.code = code;
+    this.field = field;
+  }
+}
+
+function isApiError(value: unknown): value is ApiError {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as { [key: string]: unknown };
+  return (
+    typeof v.code === "string" &&
+    typeof v.message === "string" &&
+    (v.field === null || v.field === undefined || typeof v.field === "string")
+  );
+}
+
+/**
+ * Turns whatever a command rejected with into an ApiFailure. Tauri itself rejects with a bare
+ * string when the command is unknown or not allowed by the capability, and invoke throws a
+ * TypeError when the page runs outside the app; neither is an ApiError.
+ */
+export function toFailure(reason: unknown): ApiFailure {
+  if (reason instanceof ApiFailure) return reason;
+  if (isApiError(reason)) {
+    return new ApiFailure(reason.code, reason.message, reason.field ?? null);
+  }
+  const detail =
+    reason instanceof Error ? reason.message : typeof reason === "string" ? reason : JSON.stringify(reason);
+  return new ApiFailure("unexpected", t.errors.unexpected(detail ?? String(reason)), null, { cause: reason });
+}
+
+export async function unwrap<T>(call: () => Promise<Result<T, ApiError>>): Promise<T> {
+  let result: Result<T, ApiError>;
+  try {
+    result = await call();
+  } catch (thrown) {
+    throw toFailure(thrown);
+  }
+  if (result.status === "ok") return result.data;
+  throw toFailure(result.error);
+}
+
+export const api = {
+  sessionStatus: (): Promise<SessionStatus> => unwrap(() => commands.sessionStatus()),
+  unlock: (passphrase: string): Promise<SessionStatus> => unwrap(() => commands.sessionUnlock(passphrase)),
+  listRecords: (kind: RecordKind): Promise<RecordSummary[]> => unwrap(() => commands.recordsList(kind)),
+  getRecord: (id: number): Promise<RecordDetail> => unwrap(() => commands.recordGet(id)),
+  createRecord: (input: RecordInput): Promise<RecordDetail> => unwrap(() => commands.recordCreate(input)),
+  updateRecord: (id: number, input: RecordInput): Promise<RecordDetail> =>
+    unwrap(() => commands.recordUpdate(id, input)),
+  deleteRecord: async (id: number): Promise<void> => {
+    await unwrap(() => commands.recordDelete(id));
+  },
+};
+
+/** The message to show for any error caught in a page, ApiFailure or not. */
+export function messageOf(error: unknown): string {
+  return toFailure(error).message;
+}

@@ -1,0 +1,74 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { click, get, render, settle } from "../test/dom";
+import type { RecordDetail } from "../lib/ipc/api";
+import RecordDetailPage from "./RecordDetailPage.svelte";
+
+const api = vi.hoisted(() => ({ getRecord: vi.fn(), deleteRecord: vi.fn() }));
+vi.mock("../lib/ipc/api", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../lib/ipc/api")>()),
+  api,
+}));
+
+const job: RecordDetail = {
+  id: 42,
+  kind: "job",
+  display_name: "Compiler engineer",
+  fields: { kind: "job", title: "Compiler engineer", client_id: 3, primary_contact_id: null, status: "on_hold" },
+  notes: "Relocation offered.",
+  owner_user_id: 1,
+  is_imported: false,
+  created_at: 1_700_000_000,
+  updated_at: 1_700_000_500,
+  client_name: "Initech",
+  primary_contact_name: null,
+};
+
+beforeEach(() => {
+  api.getRecord.mockReset().mockResolvedValue(job);
+  api.deleteRecord.mockReset().mockResolvedValue(undefined);
+  window.location.hash = "#/jobs/42";
+});
+
+describe("RecordDetailPage", () => {
+  it("shows the record's name and fields, with the client linked to its page", async () => {
+    const root = render(RecordDetailPage, { kind: "job", id: 42 });
+    await settle();
+
+    expect(get(root, '[data-testid="record-title"]').textContent).toBe("Compiler engineer");
+    expect(root.textContent).toContain("On hold");
+    expect(root.textContent).toContain("Relocation offered.");
+    expect(get(root, 'a[href="#/clients/3"]').textContent).toBe("Initech");
+  });
+
+  it("deletes only after the inline confirmation, then returns to the list", async () => {
+    const root = render(RecordDetailPage, { kind: "job", id: 42 });
+    await settle();
+
+    expect(root.querySelector('[data-testid="confirm-delete"]'), "no confirmation before Delete").toBeNull();
+    click(get(root, '[data-testid="delete-record"]'));
+    expect(api.deleteRecord, "Delete alone must not delete").not.toHaveBeenCalled();
+    click(get(root, '[data-testid="confirm-delete"]'));
+    await settle();
+
+    expect(api.deleteRecord).toHaveBeenCalledWith(42);
+    expect(window.location.hash).toBe("#/jobs");
+  });
+
+  it("keeps the record when the confirmation is declined", async () => {
+    const root = render(RecordDetailPage, { kind: "job", id: 42 });
+    await settle();
+    click(get(root, '[data-testid="delete-record"]'));
+    click(get(root, ".confirm .btn:not(.btn-danger)"));
+    expect(root.querySelector('[data-testid="confirm-delete"]')).toBeNull();
+    expect(api.deleteRecord).not.toHaveBeenCalled();
+  });
+
+  it("shows the core's message in the banner when the record cannot be loaded", async () => {
+    const { ApiFailure } = await import("../lib/ipc/api");
+    api.getRecord.mockRejectedValue(new ApiFailure("not_found", "This job opening no longer exists."));
+    const root = render(RecordDetailPage, { kind: "job", id: 42 });
+    await settle();
+    expect(get(root, '[data-testid="error-banner"]').textContent).toContain("This job opening no longer exists.");
+    expect(root.querySelector('[data-testid="record-title"]')).toBeNull();
+  });
+});
