@@ -8,3 +8,5 @@
 //! know about Tauri, or log message content or credentials.
 
 pub mod address;
+pub mod subject;
+pub mod threading;
