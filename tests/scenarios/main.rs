@@ -4,3 +4,4 @@
 mod cli_records;
 mod encryption;
 mod keyring;
+mod mail_import;

@@ -8,6 +8,7 @@
 // A command-line tool's output is its interface.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod mail;
 mod output;
 mod records;
 
@@ -47,6 +48,37 @@ enum Command {
     /// Database maintenance.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Mail accounts.
+    #[command(subcommand)]
+    Account(mail::AccountCommand),
+    /// Import old mail (mbox, .eml) into an account.
+    #[command(subcommand)]
+    Import(mail::ImportCommand),
+    /// Conversations by latest activity.
+    Threads {
+        #[arg(long)]
+        account: Option<String>,
+        /// A folder role (inbox, sent, drafts, trash, archive, junk) or name.
+        #[arg(long)]
+        folder: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// One conversation with its messages.
+    Thread { id: i64 },
+    /// One message; --raw prints its source exactly as it arrived.
+    Message {
+        id: i64,
+        #[arg(long)]
+        raw: bool,
+    },
+    /// Search: words, "phrases", from:, to:, subject:, has:attachment,
+    /// before:YYYY-MM-DD, after:YYYY-MM-DD, in:FOLDER.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,6 +107,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// Opens an existing database (commands other than `init` never create one).
+fn open(dir: &std::path::Path, unlock: &candor_core::Unlock) -> Result<Candor, ApiError> {
+    Candor::open(dir, unlock, false)
+}
+
 fn run(cli: Cli) -> Result<(), ApiError> {
     let dir = data_dir::resolve(cli.data_dir)?;
     let unlock = api::unlock_from_env();
@@ -89,6 +126,26 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Record(command) => {
             let candor = Candor::open(&dir, &unlock, false)?;
             records::run(&candor, command, cli.json)
+        }
+        Command::Account(command) => mail::account(&open(&dir, &unlock)?, command, cli.json),
+        Command::Import(command) => mail::import(&open(&dir, &unlock)?, command, cli.json),
+        Command::Threads {
+            account,
+            folder,
+            limit,
+        } => mail::list_threads(
+            &open(&dir, &unlock)?,
+            account.as_deref(),
+            folder.as_deref(),
+            limit,
+            cli.json,
+        ),
+        Command::Thread { id } => mail::show_thread(&open(&dir, &unlock)?, id, cli.json),
+        Command::Message { id, raw } => {
+            mail::show_message(&open(&dir, &unlock)?, id, raw, cli.json)
+        }
+        Command::Search { query, limit } => {
+            mail::search(&open(&dir, &unlock)?, &query, limit, cli.json)
         }
         Command::Db(DbCommand::Check) => {
             let candor = Candor::open(&dir, &unlock, false)?;

@@ -1,5 +1,6 @@
 //! Printing results: human text by default, JSON with `--json`.
 
+use candor_core::api::threads::ThreadSummary;
 use candor_core::{ApiError, CheckReport, Record, RecordFields, RecordSummary};
 use serde::Serialize;
 
@@ -165,4 +166,43 @@ pub fn deleted(json: bool, id: i64) {
     } else {
         println!("Deleted record {id}.");
     }
+}
+
+/// Prints `value` as JSON, or the text `human` makes of it.
+pub fn value_or<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) {
+    if json {
+        print_json(value);
+    } else {
+        println!("{}", human());
+    }
+}
+
+/// A Unix time as `YYYY-MM-DD HH:MM` UTC.
+pub fn date(unix: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
+
+pub fn threads(json: bool, list: &[ThreadSummary]) {
+    value_or(json, &list, || {
+        if list.is_empty() {
+            return "(no conversations)".into();
+        }
+        list.iter()
+            .map(|t| {
+                format!(
+                    "{:>7}  {}  {:>3}  {:<40}  {}",
+                    t.id,
+                    date(t.latest_at),
+                    t.message_count,
+                    t.subject.chars().take(40).collect::<String>(),
+                    t.participants.join(", ")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
 }

@@ -93,6 +93,9 @@ impl From<StoreError> for ApiError {
             StoreError::RecordNotFound(id) => {
                 Self::not_found(format!("Record {id} does not exist."))
             }
+            StoreError::MessageNotFound(id) => {
+                Self::not_found(format!("Message {id} does not exist."))
+            }
             StoreError::WrongRecordKind { .. } => Self::invalid("kind", format!("{e}.")),
             StoreError::Sqlite(inner) => {
                 Self::storage(format!("The local database reported an error: {inner}"))

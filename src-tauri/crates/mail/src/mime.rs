@@ -187,3 +187,11 @@ fn mailboxes(address: Option<&Address<'_>>) -> Vec<Mailbox> {
         })
         .collect()
 }
+
+/// The messages of an mbox file (mboxo or mboxrd; `>From ` lines unquoted), in order.
+pub fn mbox_messages<R: std::io::BufRead>(
+    reader: R,
+) -> impl Iterator<Item = std::io::Result<Vec<u8>>> {
+    mail_parser::mailbox::mbox::MessageIterator::new(reader)
+        .map(|m| m.map(mail_parser::mailbox::mbox::Message::unwrap_contents))
+}

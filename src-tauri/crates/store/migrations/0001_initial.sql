@@ -25,15 +25,17 @@ CREATE TABLE accounts (
     name                 TEXT    NOT NULL UNIQUE,
     email_address        TEXT    NOT NULL,
     display_name         TEXT,
-    incoming_protocol    TEXT    NOT NULL CHECK (incoming_protocol IN ('imap', 'pop3')),
-    incoming_host        TEXT    NOT NULL,
-    incoming_port        INTEGER NOT NULL CHECK (incoming_port BETWEEN 1 AND 65535),
-    incoming_security    TEXT    NOT NULL CHECK (incoming_security IN ('tls', 'starttls')),
-    incoming_username    TEXT    NOT NULL,
-    outgoing_host        TEXT    NOT NULL,
-    outgoing_port        INTEGER NOT NULL CHECK (outgoing_port BETWEEN 1 AND 65535),
-    outgoing_security    TEXT    NOT NULL CHECK (outgoing_security IN ('tls', 'starttls')),
-    outgoing_username    TEXT    NOT NULL,
+    -- 'local' holds imported mail (mbox, .eml) and has no server.
+    incoming_protocol    TEXT    NOT NULL CHECK (incoming_protocol IN ('imap', 'pop3', 'local')),
+    incoming_host        TEXT,
+    incoming_port        INTEGER CHECK (incoming_port BETWEEN 1 AND 65535),
+    incoming_security    TEXT    CHECK (incoming_security IN ('tls', 'starttls', 'none')),
+    incoming_username    TEXT,
+    -- Sending is optional (a read-only or local account has none).
+    outgoing_host        TEXT,
+    outgoing_port        INTEGER CHECK (outgoing_port BETWEEN 1 AND 65535),
+    outgoing_security    TEXT    CHECK (outgoing_security IN ('tls', 'starttls', 'none')),
+    outgoing_username    TEXT,
     auth_kind            TEXT    NOT NULL DEFAULT 'password'
                                  CHECK (auth_kind IN ('password', 'oauth_google', 'oauth_microsoft')),
     -- A server certificate the user chose to trust explicitly (PEM), per account.
@@ -49,7 +51,11 @@ CREATE TABLE accounts (
                                  CHECK (status IN ('new', 'connected', 'error', 'needs_password', 'needs_sign_in', 'disconnected')),
     last_sync_at         INTEGER,
     last_error           TEXT,
-    created_at           INTEGER NOT NULL
+    created_at           INTEGER NOT NULL,
+    CHECK (incoming_protocol = 'local' OR (incoming_host IS NOT NULL AND incoming_port IS NOT NULL
+           AND incoming_security IS NOT NULL AND incoming_username IS NOT NULL)),
+    CHECK ((outgoing_host IS NULL) = (outgoing_port IS NULL)
+           AND (outgoing_host IS NULL) = (outgoing_security IS NULL))
 );
 
 -- Folders with their IMAP sync state (RFC 3501 UIDVALIDITY/UIDNEXT, RFC 7162 HIGHESTMODSEQ).
@@ -136,6 +142,8 @@ CREATE TABLE messages (
     thread_pinned      INTEGER NOT NULL DEFAULT 0 CHECK (thread_pinned IN (0, 1)),
     -- What the MIME parser could not understand; the raw source is still kept.
     parse_error        TEXT,
+    -- SHA-256 of the raw source: the same message imported twice is stored once.
+    source_sha256      TEXT    NOT NULL,
     created_at         INTEGER NOT NULL,
     UNIQUE (folder_id, uid),
     UNIQUE (account_id, pop3_uidl)
@@ -143,6 +151,7 @@ CREATE TABLE messages (
 CREATE INDEX messages_by_thread ON messages (thread_id, sent_at);
 CREATE INDEX messages_by_folder_date ON messages (folder_id, received_at DESC);
 CREATE INDEX messages_by_message_id ON messages (message_id_header);
+CREATE INDEX messages_by_source ON messages (account_id, source_sha256);
 
 -- Every address of a message, one row per (role, position), normalised for matching.
 CREATE TABLE message_addresses (
@@ -155,6 +164,17 @@ CREATE TABLE message_addresses (
     PRIMARY KEY (message_id, role, position)
 );
 CREATE INDEX message_addresses_by_address ON message_addresses (address_normalized);
+
+-- Full-text search over what a recruiter looks for. The trigram tokenizer
+-- finds any substring of three or more characters, which is what unspaced
+-- Chinese and Japanese text needs; rowid is messages.id.
+CREATE VIRTUAL TABLE message_search USING fts5 (
+    subject,
+    body,
+    addresses,
+    attachment_names,
+    tokenize = 'trigram'
+);
 
 CREATE TABLE message_sources (
     message_id INTEGER PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,

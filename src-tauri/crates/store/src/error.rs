@@ -71,6 +71,8 @@ pub enum OpenError {
 pub enum StoreError {
     #[error("record {0} does not exist")]
     RecordNotFound(i64),
+    #[error("message {0} does not exist")]
+    MessageNotFound(i64),
     #[error("record {id} is a {actual}, not a {expected}")]
     WrongRecordKind {
         id: i64,

@@ -14,9 +14,11 @@
 //! This is the only crate that uses rusqlite. It knows nothing of Tauri, mail
 //! protocols or the UI; validation of user input happens in candor-core.
 
+pub mod accounts;
 pub mod check;
 mod error;
 pub mod keys;
+pub mod messages;
 pub mod migrations;
 mod open;
 pub mod records;

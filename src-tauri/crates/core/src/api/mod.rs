@@ -1,8 +1,13 @@
 //! The API facade. One module per area, free functions named for the verb
 //! (`api::records::create`), each taking the [`Candor`] handle.
 
+pub mod accounts;
 pub mod db;
+pub mod import;
+mod mail;
 pub mod records;
+pub mod search;
+pub mod threads;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};

@@ -1,0 +1,643 @@
+//! Messages: the projection of each message (typed columns), its addresses,
+//! bodies, attachments, raw source and search row, written in one transaction.
+//! The projection itself is made by candor-mail; this module only stores it.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Serialize;
+
+use crate::time::now_unix;
+use crate::{Store, StoreError};
+
+/// The role of an address on a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressRole {
+    From,
+    Sender,
+    ReplyTo,
+    To,
+    Cc,
+    Bcc,
+}
+
+impl AddressRole {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::From => "from",
+            Self::Sender => "sender",
+            Self::ReplyTo => "reply_to",
+            Self::To => "to",
+            Self::Cc => "cc",
+            Self::Bcc => "bcc",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAddress {
+    pub role: AddressRole,
+    pub address: String,
+    pub display_name: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    pub filename: Option<String>,
+    pub content_type: String,
+    pub content_id: Option<String>,
+    pub is_inline: bool,
+    pub data: Vec<u8>,
+}
+
+/// Everything stored for one message.
+#[derive(Debug, Clone, Default)]
+pub struct NewMessage {
+    pub account_id: i64,
+    pub folder_id: i64,
+    pub uid: Option<i64>,
+    pub message_id_header: Option<String>,
+    /// Message-IDs without angle brackets, space-separated.
+    pub in_reply_to: Option<String>,
+    pub references: Option<String>,
+    pub subject: String,
+    pub sent_at: Option<i64>,
+    pub received_at: i64,
+    pub is_seen: bool,
+    pub is_flagged: bool,
+    pub addresses: Vec<NewAddress>,
+    pub text_plain: Option<String>,
+    pub text_html: Option<String>,
+    pub attachments: Vec<NewAttachment>,
+    pub parse_error: Option<String>,
+    pub raw: Vec<u8>,
+}
+
+/// What happened to a message handed to [`Store::insert_message`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inserted {
+    New(i64),
+    /// The same raw source is already stored for this account.
+    Duplicate(i64),
+}
+
+/// What threading needs of one stored message.
+#[derive(Debug, Clone)]
+pub struct ThreadingRow {
+    pub id: i64,
+    pub message_id_header: Option<String>,
+    pub in_reply_to: Option<String>,
+    pub references: Option<String>,
+    pub subject: String,
+    pub date: i64,
+    pub participants: Vec<String>,
+}
+
+/// One line of a thread list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ThreadSummary {
+    pub id: i64,
+    pub subject: String,
+    /// Unix seconds of the newest message.
+    pub latest_at: i64,
+    pub message_count: i64,
+    pub unread_count: i64,
+    /// Display names (or addresses) of the senders, in order of first message.
+    pub participants: Vec<String>,
+    /// The Message-IDs of the thread's messages, oldest first.
+    pub message_ids: Vec<String>,
+}
+
+/// One message as a conversation view shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MessageView {
+    pub id: i64,
+    pub thread_id: Option<i64>,
+    pub account_id: i64,
+    pub folder: Option<String>,
+    pub message_id_header: Option<String>,
+    pub subject: String,
+    pub from_name: Option<String>,
+    pub from_address: Option<String>,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub sent_at: Option<i64>,
+    pub received_at: i64,
+    pub is_seen: bool,
+    pub is_flagged: bool,
+    pub text_plain: Option<String>,
+    pub has_html: bool,
+    pub attachment_names: Vec<String>,
+    pub parse_error: Option<String>,
+}
+
+/// Which threads to list.
+#[derive(Debug, Clone, Default)]
+pub struct ThreadFilter {
+    pub account_id: Option<i64>,
+    /// A folder role ("inbox", "sent", ...) or a folder name.
+    pub folder: Option<String>,
+    pub limit: u32,
+}
+
+/// A search, already parsed from the user's query by candor-core.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchQuery {
+    /// Words and "quoted phrases" to find anywhere.
+    pub terms: Vec<String>,
+    pub from: Vec<String>,
+    pub to: Vec<String>,
+    pub subject: Vec<String>,
+    pub has_attachment: bool,
+    pub before: Option<i64>,
+    pub after: Option<i64>,
+    /// A folder role or name.
+    pub folder: Option<String>,
+    pub limit: u32,
+}
+
+impl Store {
+    /// Creates the folder if needed and returns its id.
+    pub fn ensure_folder(
+        &mut self,
+        account_id: i64,
+        name: &str,
+        role: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        let existing: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM folders WHERE account_id = ?1 AND name = ?2",
+                params![account_id, name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = existing {
+            return Ok(id);
+        }
+        self.conn.execute(
+            "INSERT INTO folders (account_id, name, role) VALUES (?1, ?2, ?3)",
+            params![account_id, name, role],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Stores a message with everything that belongs to it, once: the same
+    /// raw source for the same account is recognised and not stored again.
+    pub fn insert_message(&mut self, m: &NewMessage) -> Result<Inserted, StoreError> {
+        let owner = self.local_user_id();
+        let source_sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&m.raw));
+        let tx = self.conn.transaction()?;
+        let existing: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM messages WHERE account_id = ?1 AND source_sha256 = ?2",
+                params![m.account_id, source_sha256],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = existing {
+            return Ok(Inserted::Duplicate(id));
+        }
+        let from = m.addresses.iter().find(|a| a.role == AddressRole::From);
+        tx.execute(
+            "INSERT INTO messages (owner_user_id, account_id, folder_id, uid, message_id_header, in_reply_to,
+                references_header, subject, from_address, from_name, sent_at, received_at, size_bytes,
+                is_seen, is_flagged, has_attachments, parse_error, source_sha256, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+            params![
+                owner,
+                m.account_id,
+                m.folder_id,
+                m.uid,
+                m.message_id_header,
+                m.in_reply_to,
+                m.references,
+                m.subject,
+                from.map(|a| a.address.to_lowercase()),
+                from.and_then(|a| a.display_name.clone()),
+                m.sent_at,
+                m.received_at,
+                i64::try_from(m.raw.len()).unwrap_or(i64::MAX),
+                m.is_seen,
+                m.is_flagged,
+                m.attachments.iter().any(|a| !a.is_inline),
+                m.parse_error,
+                source_sha256,
+                now_unix(),
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        write_parts(&tx, id, m)?;
+        tx.commit()?;
+        Ok(Inserted::New(id))
+    }
+
+    /// What threading needs of every stored message.
+    pub fn threading_rows(&self) -> Result<Vec<ThreadingRow>, StoreError> {
+        let mut participants: std::collections::HashMap<i64, Vec<String>> =
+            std::collections::HashMap::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT message_id, address_normalized FROM message_addresses WHERE role IN ('from', 'to', 'cc')",
+        )?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+            let (id, address) = row?;
+            participants.entry(id).or_default().push(address);
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT id, message_id_header, in_reply_to, references_header, subject, coalesce(sent_at, received_at)
+             FROM messages ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ThreadingRow {
+                id: r.get(0)?,
+                message_id_header: r.get(1)?,
+                in_reply_to: r.get(2)?,
+                references: r.get(3)?,
+                subject: r.get(4)?,
+                date: r.get(5)?,
+                participants: Vec::new(),
+            })
+        })?;
+        let mut out: Vec<ThreadingRow> = rows.collect::<Result<_, _>>()?;
+        for row in &mut out {
+            row.participants = participants.remove(&row.id).unwrap_or_default();
+        }
+        Ok(out)
+    }
+
+    /// Records the conversations: each group of message ids becomes one
+    /// thread whose id is the group's lowest message id, so a thread keeps
+    /// its id as long as its first stored message stays in it.
+    pub fn apply_threads(&mut self, groups: &[Vec<i64>]) -> Result<(), StoreError> {
+        let owner = self.local_user_id();
+        let tx = self.conn.transaction()?;
+        tx.execute("UPDATE messages SET thread_id = NULL", [])?;
+        tx.execute("DELETE FROM threads", [])?;
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO threads (id, owner_user_id, subject, latest_at, message_count, unread_count)
+                 SELECT ?1, ?2,
+                        (SELECT subject FROM messages WHERE id = ?1),
+                        0, 0, 0",
+            )?;
+            let mut assign = tx.prepare("UPDATE messages SET thread_id = ?1 WHERE id = ?2")?;
+            for group in groups {
+                let Some(&thread_id) = group.iter().min() else {
+                    continue;
+                };
+                insert.execute(params![thread_id, owner])?;
+                for &message in group {
+                    assign.execute(params![thread_id, message])?;
+                }
+            }
+        }
+        // The conversation is named after its first message, not its lowest id.
+        tx.execute(
+            "UPDATE threads SET
+                subject = (SELECT subject FROM messages m WHERE m.thread_id = threads.id
+                           ORDER BY coalesce(sent_at, received_at), id LIMIT 1),
+                latest_at = (SELECT max(coalesce(sent_at, received_at)) FROM messages m WHERE m.thread_id = threads.id),
+                message_count = (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id),
+                unread_count = (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id AND m.is_seen = 0)",
+            [],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Threads by latest activity, newest first.
+    pub fn list_threads(&self, filter: &ThreadFilter) -> Result<Vec<ThreadSummary>, StoreError> {
+        let mut sql = String::from("SELECT t.id FROM threads t WHERE 1 = 1");
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        if filter.account_id.is_some() || filter.folder.is_some() {
+            sql.push_str(" AND EXISTS (SELECT 1 FROM messages m LEFT JOIN folders f ON f.id = m.folder_id WHERE m.thread_id = t.id");
+            if let Some(account) = filter.account_id {
+                args.push(account.into());
+                sql.push_str(&format!(" AND m.account_id = ?{}", args.len()));
+            }
+            if let Some(folder) = &filter.folder {
+                args.push(folder.to_lowercase().into());
+                let n = args.len();
+                sql.push_str(&format!(" AND (f.role = ?{n} OR lower(f.name) = ?{n})"));
+            }
+            sql.push(')');
+        }
+        args.push(i64::from(filter.limit.max(1)).into());
+        sql.push_str(&format!(
+            " ORDER BY t.latest_at DESC, t.id DESC LIMIT ?{}",
+            args.len()
+        ));
+        let ids: Vec<i64> = {
+            let mut stmt = self.conn.prepare(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        ids.into_iter().map(|id| self.thread_summary(id)).collect()
+    }
+
+    pub fn thread_summary(&self, id: i64) -> Result<ThreadSummary, StoreError> {
+        let (subject, latest_at, message_count, unread_count) = self.conn.query_row(
+            "SELECT subject, latest_at, message_count, unread_count FROM threads WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT coalesce(from_name, from_address), message_id_header FROM messages
+             WHERE thread_id = ?1 ORDER BY coalesce(sent_at, received_at), id",
+        )?;
+        let mut participants: Vec<String> = Vec::new();
+        let mut message_ids = Vec::new();
+        for row in stmt.query_map([id], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, Option<String>>(1)?,
+            ))
+        })? {
+            let (who, mid) = row?;
+            if let Some(who) = who
+                && !participants.contains(&who)
+            {
+                participants.push(who);
+            }
+            if let Some(mid) = mid {
+                message_ids.push(mid);
+            }
+        }
+        Ok(ThreadSummary {
+            id,
+            subject,
+            latest_at,
+            message_count,
+            unread_count,
+            participants,
+            message_ids,
+        })
+    }
+
+    pub fn thread_exists(&self, id: i64) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM threads WHERE id = ?1", [id], |r| {
+                r.get::<_, i64>(0)
+            })?
+            > 0)
+    }
+
+    /// The messages of a thread, oldest first.
+    pub fn thread_messages(&self, thread_id: i64) -> Result<Vec<MessageView>, StoreError> {
+        let ids: Vec<i64> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id FROM messages WHERE thread_id = ?1 ORDER BY coalesce(sent_at, received_at), id",
+            )?;
+            let rows = stmt.query_map([thread_id], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        ids.into_iter()
+            .map(|id| {
+                self.message_view(id)?
+                    .ok_or(StoreError::MessageNotFound(id))
+            })
+            .collect()
+    }
+
+    pub fn message_view(&self, id: i64) -> Result<Option<MessageView>, StoreError> {
+        let base = self
+            .conn
+            .query_row(
+                "SELECT m.thread_id, m.account_id, f.name, m.message_id_header, m.subject, m.from_name,
+                        m.from_address, m.sent_at, m.received_at, m.is_seen, m.is_flagged, b.text_plain,
+                        b.text_html IS NOT NULL, m.parse_error
+                 FROM messages m LEFT JOIN folders f ON f.id = m.folder_id
+                 LEFT JOIN message_bodies b ON b.message_id = m.id
+                 WHERE m.id = ?1",
+                [id],
+                |r| {
+                    Ok(MessageView {
+                        id,
+                        thread_id: r.get(0)?,
+                        account_id: r.get(1)?,
+                        folder: r.get(2)?,
+                        message_id_header: r.get(3)?,
+                        subject: r.get(4)?,
+                        from_name: r.get(5)?,
+                        from_address: r.get(6)?,
+                        to: Vec::new(),
+                        cc: Vec::new(),
+                        sent_at: r.get(7)?,
+                        received_at: r.get(8)?,
+                        is_seen: r.get(9)?,
+                        is_flagged: r.get(10)?,
+                        text_plain: r.get(11)?,
+                        has_html: r.get(12)?,
+                        attachment_names: Vec::new(),
+                        parse_error: r.get(13)?,
+                    })
+                },
+            )
+            .optional()?;
+        let Some(mut view) = base else {
+            return Ok(None);
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT role, address, display_name FROM message_addresses
+             WHERE message_id = ?1 AND role IN ('to', 'cc') ORDER BY role, position",
+        )?;
+        for row in stmt.query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })? {
+            let (role, address, name) = row?;
+            let shown = match name {
+                Some(name) => format!("{name} <{address}>"),
+                None => address,
+            };
+            if role == "to" {
+                view.to.push(shown);
+            } else {
+                view.cc.push(shown);
+            }
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT coalesce(filename, content_type) FROM attachments WHERE message_id = ?1 ORDER BY position",
+        )?;
+        for name in stmt.query_map([id], |r| r.get::<_, String>(0))? {
+            view.attachment_names.push(name?);
+        }
+        Ok(Some(view))
+    }
+
+    /// The raw source of a message, byte for byte as it arrived.
+    pub fn message_raw(&self, id: i64) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT raw FROM message_sources WHERE message_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Threads containing a message that matches, newest first.
+    pub fn search(&self, q: &SearchQuery) -> Result<Vec<ThreadSummary>, StoreError> {
+        let mut sql = String::from(
+            "SELECT DISTINCT m.thread_id, t.latest_at FROM messages m
+             JOIN threads t ON t.id = m.thread_id
+             JOIN message_search s ON s.rowid = m.id
+             LEFT JOIN folders f ON f.id = m.folder_id
+             WHERE 1 = 1",
+        );
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        let mut push = |sql: &mut String, clause: &str, value: rusqlite::types::Value| {
+            args.push(value);
+            sql.push_str(&clause.replace("?N", &format!("?{}", args.len())));
+        };
+        // FTS5's trigram index answers MATCH for terms of 3+ characters; shorter
+        // ones (two-character Chinese words) fall back to LIKE over the same columns.
+        let mut fts = Vec::new();
+        for (column, terms) in [
+            (None, &q.terms),
+            (Some("subject"), &q.subject),
+            (Some("addresses"), &q.from),
+            (Some("addresses"), &q.to),
+        ] {
+            for term in terms {
+                if term.chars().count() >= 3 {
+                    let phrase = format!("\"{}\"", term.replace('"', "\"\""));
+                    fts.push(match column {
+                        Some(c) => format!("{c} : {phrase}"),
+                        None => phrase,
+                    });
+                } else {
+                    let like = format!(
+                        "%{}%",
+                        term.replace('\\', "\\\\")
+                            .replace('%', "\\%")
+                            .replace('_', "\\_")
+                    );
+                    let clause = match column {
+                        Some(c) => format!(" AND s.{c} LIKE ?N ESCAPE '\\'"),
+                        None => " AND (s.subject LIKE ?N ESCAPE '\\' OR s.body LIKE ?N ESCAPE '\\' OR s.addresses LIKE ?N ESCAPE '\\' OR s.attachment_names LIKE ?N ESCAPE '\\')".to_owned(),
+                    };
+                    push(&mut sql, &clause, like.into());
+                }
+            }
+        }
+        if !fts.is_empty() {
+            push(
+                &mut sql,
+                " AND message_search MATCH ?N",
+                fts.join(" AND ").into(),
+            );
+        }
+        for who in &q.from {
+            push(
+                &mut sql,
+                " AND EXISTS (SELECT 1 FROM message_addresses a WHERE a.message_id = m.id AND a.role = 'from' AND (a.address_normalized LIKE ?N OR lower(a.display_name) LIKE ?N))",
+                format!("%{}%", who.to_lowercase()).into(),
+            );
+        }
+        for who in &q.to {
+            push(
+                &mut sql,
+                " AND EXISTS (SELECT 1 FROM message_addresses a WHERE a.message_id = m.id AND a.role IN ('to', 'cc', 'bcc') AND (a.address_normalized LIKE ?N OR lower(a.display_name) LIKE ?N))",
+                format!("%{}%", who.to_lowercase()).into(),
+            );
+        }
+        if q.has_attachment {
+            sql.push_str(" AND m.has_attachments = 1");
+        }
+        if let Some(before) = q.before {
+            push(
+                &mut sql,
+                " AND coalesce(m.sent_at, m.received_at) < ?N",
+                before.into(),
+            );
+        }
+        if let Some(after) = q.after {
+            push(
+                &mut sql,
+                " AND coalesce(m.sent_at, m.received_at) >= ?N",
+                after.into(),
+            );
+        }
+        if let Some(folder) = &q.folder {
+            push(
+                &mut sql,
+                " AND (f.role = ?N OR lower(f.name) = ?N)",
+                folder.to_lowercase().into(),
+            );
+        }
+        push(
+            &mut sql,
+            " ORDER BY t.latest_at DESC LIMIT ?N",
+            i64::from(q.limit.max(1)).into(),
+        );
+        let ids: Vec<i64> = {
+            let mut stmt = self.conn.prepare(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        ids.into_iter().map(|id| self.thread_summary(id)).collect()
+    }
+}
+
+fn write_parts(tx: &Transaction<'_>, id: i64, m: &NewMessage) -> rusqlite::Result<()> {
+    let mut positions: std::collections::HashMap<&'static str, i64> =
+        std::collections::HashMap::new();
+    for a in &m.addresses {
+        let role = a.role.as_str();
+        let position = positions.entry(role).or_insert(0);
+        tx.execute(
+            "INSERT INTO message_addresses (message_id, role, position, address, address_normalized, display_name)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![id, role, *position, a.address, a.address.trim().to_lowercase(), a.display_name],
+        )?;
+        *position += 1;
+    }
+    tx.execute(
+        "INSERT INTO message_sources (message_id, raw) VALUES (?1, ?2)",
+        params![id, m.raw],
+    )?;
+    tx.execute(
+        "INSERT INTO message_bodies (message_id, text_plain, text_html) VALUES (?1, ?2, ?3)",
+        params![id, m.text_plain, m.text_html],
+    )?;
+    for (position, a) in (0_i64..).zip(&m.attachments) {
+        tx.execute(
+            "INSERT INTO attachments (message_id, position, filename, content_type, content_id, is_inline, size_bytes, data)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                id,
+                position,
+                a.filename,
+                a.content_type,
+                a.content_id,
+                a.is_inline,
+                i64::try_from(a.data.len()).unwrap_or(i64::MAX),
+                a.data
+            ],
+        )?;
+    }
+    let addresses: Vec<String> = m
+        .addresses
+        .iter()
+        .map(|a| match &a.display_name {
+            Some(name) => format!("{name} <{}>", a.address),
+            None => a.address.clone(),
+        })
+        .collect();
+    let names: Vec<&str> = m
+        .attachments
+        .iter()
+        .filter_map(|a| a.filename.as_deref())
+        .collect();
+    tx.execute(
+        "INSERT INTO message_search (rowid, subject, body, addresses, attachment_names) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, m.subject, m.text_plain.as_deref().unwrap_or_default(), addresses.join("\n"), names.join("\n")],
+    )?;
+    Ok(())
+}
