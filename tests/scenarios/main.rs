@@ -5,3 +5,4 @@ mod cli_records;
 mod encryption;
 mod keyring;
 mod mail_import;
+mod record_mail;

@@ -24,6 +24,16 @@ pub enum RecordCommand {
     },
     /// Delete a record (its mail stays).
     Delete { id: i64 },
+    /// The conversations on a record's page, newest first.
+    Emails {
+        id: i64,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Put a message on a record's page by hand (a message id or a Message-ID).
+    Link { message: String, record: i64 },
+    /// Take a message off a record's page by hand; it stays off.
+    Unlink { message: String, record: i64 },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -179,6 +189,25 @@ pub fn run(candor: &Candor, command: RecordCommand, json: bool) -> Result<(), Ap
         RecordCommand::Delete { id } => {
             records::delete(candor, id)?;
             output::deleted(json, id);
+        }
+        RecordCommand::Emails { id, limit } => {
+            output::threads(json, &records::emails(candor, id, limit)?)
+        }
+        RecordCommand::Link { message, record } => {
+            let n = records::link(candor, &message, record)?;
+            output::value_or(
+                json,
+                &serde_json::json!({ "linked": n, "record": record }),
+                || format!("Linked {n} message(s) to record {record}."),
+            );
+        }
+        RecordCommand::Unlink { message, record } => {
+            let n = records::unlink(candor, &message, record)?;
+            output::value_or(
+                json,
+                &serde_json::json!({ "unlinked": n, "record": record }),
+                || format!("Took {n} message(s) off record {record}."),
+            );
         }
     }
     Ok(())

@@ -18,6 +18,7 @@ pub mod accounts;
 pub mod check;
 mod error;
 pub mod keys;
+pub mod links;
 pub mod messages;
 pub mod migrations;
 mod open;

@@ -228,6 +228,7 @@ impl Store {
         )?;
         let id = tx.last_insert_rowid();
         write_parts(&tx, id, m)?;
+        crate::links::link_message(&tx, id)?;
         tx.commit()?;
         Ok(Inserted::New(id))
     }

@@ -216,6 +216,7 @@ impl Store {
         )?;
         let id = tx.last_insert_rowid();
         write_details(&tx, id, &input.fields)?;
+        crate::links::relink_record(&tx, id)?;
         tx.commit()?;
         Ok(id)
     }
@@ -237,6 +238,8 @@ impl Store {
             params![id, input.notes, now_unix()],
         )?;
         write_details(&tx, id, &input.fields)?;
+        // The page shows the mail of the record's current addresses.
+        crate::links::relink_record(&tx, id)?;
         tx.commit()?;
         Ok(())
     }

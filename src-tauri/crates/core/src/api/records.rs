@@ -3,6 +3,8 @@
 use candor_mail::address::{normalize_address, parse_address};
 use candor_store::Store;
 
+use candor_store::messages::ThreadSummary;
+
 use crate::{ApiError, Record, RecordFields, RecordInput, RecordKind, RecordSummary};
 
 use super::Candor;
@@ -44,6 +46,58 @@ pub fn get(candor: &Candor, id: i64) -> Result<Record, ApiError> {
 /// Records of one kind, most recently changed first.
 pub fn list(candor: &Candor, kind: RecordKind) -> Result<Vec<RecordSummary>, ApiError> {
     Ok(candor.store().list_records(kind)?)
+}
+
+/// The conversations on a record's page, newest activity first (for a job
+/// opening, also those of its primary contact).
+pub fn emails(candor: &Candor, id: i64, limit: u32) -> Result<Vec<ThreadSummary>, ApiError> {
+    let store = candor.store();
+    if store.record_kind(id)?.is_none() {
+        return Err(not_found(id));
+    }
+    Ok(store.record_threads(id, limit)?)
+}
+
+/// Puts a message on a record's page by hand. `message` is a message id, or
+/// a Message-ID header (every stored copy is linked).
+pub fn link(candor: &Candor, message: &str, record_id: i64) -> Result<usize, ApiError> {
+    let mut store = candor.store();
+    let messages = resolve_messages(&store, message, record_id)?;
+    for &m in &messages {
+        store.link_manually(m, record_id)?;
+    }
+    Ok(messages.len())
+}
+
+/// Takes a message off a record's page by hand; it stays off when mail is
+/// relinked, even though its addresses match.
+pub fn unlink(candor: &Candor, message: &str, record_id: i64) -> Result<usize, ApiError> {
+    let mut store = candor.store();
+    let messages = resolve_messages(&store, message, record_id)?;
+    for &m in &messages {
+        store.unlink_manually(m, record_id)?;
+    }
+    Ok(messages.len())
+}
+
+fn resolve_messages(store: &Store, message: &str, record_id: i64) -> Result<Vec<i64>, ApiError> {
+    if store.record_kind(record_id)?.is_none() {
+        return Err(not_found(record_id));
+    }
+    let message = message.trim();
+    let ids = match message.parse::<i64>() {
+        Ok(id) if store.message_exists(id)? => vec![id],
+        Ok(_) => Vec::new(),
+        Err(_) => {
+            store.messages_with_message_id(message.trim_start_matches('<').trim_end_matches('>'))?
+        }
+    };
+    if ids.is_empty() {
+        return Err(ApiError::not_found(format!(
+            "There is no stored message {message}."
+        )));
+    }
+    Ok(ids)
 }
 
 /// Finds a client by id or by exact name (ignoring case), for the CLI's
