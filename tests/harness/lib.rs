@@ -10,6 +10,7 @@
 #![allow(clippy::print_stderr, clippy::unwrap_used)]
 
 pub mod display;
+pub mod dovecot;
 pub mod driver;
 
 use std::path::{Path, PathBuf};

@@ -6,3 +6,4 @@ mod encryption;
 mod keyring;
 mod mail_import;
 mod record_mail;
+mod threading_oracle;

@@ -1,0 +1,266 @@
+//! A private Dovecot (IMAP with CONDSTORE, QRESYNC, IDLE, THREAD=REFERENCES
+//! and SPECIAL-USE; POP3; LMTP) on loopback ports, with a throw-away TLS
+//! certificate, its own users, and all its state in one temporary directory.
+//! Facts it relies on are in shared/notes/mail-test-stack.md.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+
+use crate::driver::free_port;
+use crate::require_program;
+
+/// A running Dovecot; stopped, and its directory removed, on drop.
+#[derive(Debug)]
+pub struct Dovecot {
+    dir: tempfile::TempDir,
+    pub imap_port: u16,
+    pub imaps_port: u16,
+    pub pop3_port: u16,
+    pub pop3s_port: u16,
+    pub lmtp_port: u16,
+}
+
+/// One mail user: name and password (PLAIN scheme, test values only).
+pub const USERS: &[(&str, &str)] = &[
+    ("recruiter", "recruiter-secret"),
+    ("candidate", "candidate-secret"),
+];
+
+fn id_of(flag: &str, name: &str) -> Result<u32> {
+    let out = Command::new("id").args([flag, name]).output()?;
+    ensure!(
+        out.status.success(),
+        "the system user `{name}` is missing; install dovecot-core"
+    );
+    Ok(String::from_utf8_lossy(&out.stdout).trim().parse()?)
+}
+
+impl Dovecot {
+    pub fn start() -> Result<Self> {
+        let dovecot = require_program("dovecot", "dovecot-imapd")?;
+        require_program("openssl", "openssl")?;
+        let dir = tempfile::Builder::new()
+            .prefix("candor-dovecot-")
+            .tempdir()?;
+        let root = dir.path();
+        let uid = id_of("-u", "dovecot")?;
+        let gid = id_of("-g", "dovecot")?;
+        for sub in ["run", "state", "users"] {
+            std::fs::create_dir_all(root.join(sub))?;
+        }
+        // A certificate for localhost and 127.0.0.1, made for this run only.
+        let status = Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=localhost",
+            ])
+            .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+            .arg("-keyout")
+            .arg(root.join("key.pem"))
+            .arg("-out")
+            .arg(root.join("cert.pem"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()?;
+        ensure!(
+            status.success(),
+            "openssl could not make a test certificate"
+        );
+
+        let passwd: String = USERS
+            .iter()
+            .map(|(u, p)| format!("{u}:{{PLAIN}}{p}\n"))
+            .collect();
+        std::fs::write(root.join("passwd"), passwd)?;
+
+        let (imap_port, imaps_port, pop3_port, pop3s_port, lmtp_port) = (
+            free_port()?,
+            free_port()?,
+            free_port()?,
+            free_port()?,
+            free_port()?,
+        );
+        let d = root.display();
+        let config = format!(
+            r#"protocols = imap pop3 lmtp
+listen = 127.0.0.1
+base_dir = {d}/run
+state_dir = {d}/state
+log_path = {d}/dovecot.log
+default_login_user = dovenull
+default_internal_user = dovecot
+default_internal_group = dovecot
+first_valid_uid = {uid}
+last_valid_uid = {uid}
+mail_location = maildir:{d}/users/%n/Maildir
+ssl = yes
+ssl_cert = <{d}/cert.pem
+ssl_key = <{d}/key.pem
+# Loopback tests log in over plain IMAP too (the raw oracle session); the
+# client under test uses TLS.
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%n {d}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={d}/users/%n
+}}
+namespace inbox {{
+  inbox = yes
+  separator = /
+  mailbox Sent {{
+    special_use = \Sent
+    auto = subscribe
+  }}
+  mailbox Drafts {{
+    special_use = \Drafts
+    auto = subscribe
+  }}
+  mailbox Trash {{
+    special_use = \Trash
+    auto = subscribe
+  }}
+  mailbox Archive {{
+    special_use = \Archive
+    auto = subscribe
+  }}
+  mailbox Junk {{
+    special_use = \Junk
+    auto = subscribe
+  }}
+}}
+service imap-login {{
+  inet_listener imap {{
+    port = {imap_port}
+  }}
+  inet_listener imaps {{
+    port = {imaps_port}
+    ssl = yes
+  }}
+}}
+service pop3-login {{
+  inet_listener pop3 {{
+    port = {pop3_port}
+  }}
+  inet_listener pop3s {{
+    port = {pop3s_port}
+    ssl = yes
+  }}
+}}
+service lmtp {{
+  inet_listener lmtp {{
+    address = 127.0.0.1
+    port = {lmtp_port}
+  }}
+}}
+service auth {{
+  unix_listener auth-postfix {{
+    mode = 0666
+  }}
+}}
+"#
+        );
+        std::fs::write(root.join("dovecot.conf"), config)?;
+        // Dovecot drops to the dovecot user for mail; the tree must be reachable.
+        Command::new("chown")
+            .args(["-R", "dovecot:dovecot"])
+            .arg(root.join("users"))
+            .status()?;
+        Command::new("chmod").arg("755").arg(root).status()?;
+
+        let status = Command::new(dovecot)
+            .arg("-c")
+            .arg(root.join("dovecot.conf"))
+            .status()
+            .context("start dovecot")?;
+        if !status.success() {
+            let log = std::fs::read_to_string(root.join("dovecot.log")).unwrap_or_default();
+            bail!("dovecot did not start:\n{log}");
+        }
+        let server = Self {
+            dir,
+            imap_port,
+            imaps_port,
+            pop3_port,
+            pop3s_port,
+            lmtp_port,
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        for port in [imap_port, imaps_port, pop3_port, lmtp_port] {
+            while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+                if Instant::now() > deadline {
+                    bail!("dovecot did not listen on {port}; log:\n{}", server.log());
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        Ok(server)
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("dovecot.conf")
+    }
+
+    /// The PEM of the server's certificate, for tests that pin it.
+    pub fn certificate_pem(&self) -> Result<String> {
+        Ok(std::fs::read_to_string(self.dir.path().join("cert.pem"))?)
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("dovecot.log")).unwrap_or_default()
+    }
+
+    /// Stores a message in a user's mailbox, as the next message there.
+    pub fn deliver(&self, user: &str, mailbox: &str, raw: &[u8]) -> Result<()> {
+        use std::io::Write;
+        let mut child = Command::new("doveadm")
+            .arg("-c")
+            .arg(self.config())
+            .args(["save", "-u", user, "-m", mailbox])
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("run doveadm save")?;
+        child
+            .stdin
+            .take()
+            .context("doveadm stdin")?
+            .write_all(raw)?;
+        let out = child.wait_with_output()?;
+        ensure!(
+            out.status.success(),
+            "doveadm save failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(())
+    }
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        let _ = Command::new("doveadm")
+            .arg("-c")
+            .arg(self.config())
+            .arg("stop")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
