@@ -33,6 +33,11 @@ pub fn target_dir() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join("target"))
 }
 
+/// The MIME golden corpus (real-world-shaped .eml files).
+pub fn corpus_dir() -> PathBuf {
+    workspace_root().join("src-tauri/crates/mail/tests/corpus")
+}
+
 /// A built binary of the workspace, e.g. `candor` or `candor-app`.
 pub fn binary(name: &str) -> Result<PathBuf> {
     let path = target_dir().join("debug").join(name);
@@ -112,6 +117,33 @@ impl Cli {
             data_dir: parent.join("candor-data"),
             envs: vec![("CANDOR_PASSPHRASE".into(), passphrase.into())],
         }
+    }
+
+    /// A CLI on a new database with a local account "Archive" (the user's
+    /// address is tom@agency.example) holding the MIME golden corpus.
+    pub fn with_imported_corpus(parent: &Path) -> Self {
+        let cli = Self::with_passphrase(parent, "scenario passphrase");
+        cli.run(&["init"]).ok();
+        cli.run(&[
+            "account",
+            "add",
+            "--name",
+            "Archive",
+            "--email",
+            "tom@agency.example",
+            "--local",
+        ])
+        .ok();
+        let corpus = corpus_dir();
+        cli.run(&[
+            "import",
+            "eml",
+            corpus.to_str().expect("utf-8 path"),
+            "--account",
+            "Archive",
+        ])
+        .ok();
+        cli
     }
 
     pub fn command(&self) -> Command {

@@ -1,11 +1,7 @@
 //! Importing old mail through the `candor` CLI: every message stored once,
 //! conversations rebuilt, and the search finding what a recruiter looks for.
 
-use candor_tests::{Cli, workspace_root};
-
-fn corpus() -> std::path::PathBuf {
-    workspace_root().join("src-tauri/crates/mail/tests/corpus")
-}
+use candor_tests::{Cli, corpus_dir};
 
 fn setup() -> (tempfile::TempDir, Cli) {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -27,7 +23,7 @@ fn setup() -> (tempfile::TempDir, Cli) {
 #[test]
 fn an_eml_folder_imports_once_threads_and_searches() {
     let (_tmp, cli) = setup();
-    let corpus = corpus();
+    let corpus = corpus_dir();
     let corpus = corpus.to_str().expect("utf-8 path");
 
     let first = cli

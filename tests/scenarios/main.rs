@@ -3,6 +3,7 @@
 
 mod cli_records;
 mod encryption;
+mod imap_client;
 mod keyring;
 mod mail_import;
 mod record_mail;

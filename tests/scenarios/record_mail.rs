@@ -3,31 +3,11 @@
 //! it came through, following address changes, job openings showing their
 //! primary contact's mail, and hand-made links and unlinks that stick.
 
-use candor_tests::{Cli, workspace_root};
+use candor_tests::Cli;
 
 fn setup() -> (tempfile::TempDir, Cli) {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let cli = Cli::with_passphrase(tmp.path(), "record mail scenario");
-    cli.run(&["init"]).ok();
-    cli.run(&[
-        "account",
-        "add",
-        "--name",
-        "Archive",
-        "--email",
-        "tom@agency.example",
-        "--local",
-    ])
-    .ok();
-    let corpus = workspace_root().join("src-tauri/crates/mail/tests/corpus");
-    cli.run(&[
-        "import",
-        "eml",
-        corpus.to_str().expect("utf-8"),
-        "--account",
-        "Archive",
-    ])
-    .ok();
+    let cli = Cli::with_imported_corpus(tmp.path());
     (tmp, cli)
 }
 

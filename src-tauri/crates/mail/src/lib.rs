@@ -9,6 +9,8 @@
 //! know about Tauri, or log message content or credentials.
 
 pub mod address;
+pub mod imap;
 pub mod mime;
 pub mod subject;
 pub mod threading;
+pub mod tls;
