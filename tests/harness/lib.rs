@@ -84,6 +84,12 @@ pub struct CliRun {
     pub stderr: String,
 }
 
+impl From<Output> for CliRun {
+    fn from(output: Output) -> Self {
+        Self::from_output(output)
+    }
+}
+
 impl CliRun {
     fn from_output(output: Output) -> Self {
         Self {

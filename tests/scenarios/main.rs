@@ -4,6 +4,7 @@
 mod cli_records;
 mod encryption;
 mod imap_client;
+mod imap_sync;
 mod keyring;
 mod mail_import;
 mod record_mail;

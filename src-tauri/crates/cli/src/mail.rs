@@ -12,8 +12,7 @@ use crate::output;
 
 #[derive(Debug, Subcommand)]
 pub enum AccountCommand {
-    /// Add an account. Today: a local account for imported mail (--local);
-    /// IMAP and POP3 accounts come with the sync engine.
+    /// Add an IMAP account, or a local account for imported mail (--local).
     Add(AddAccount),
     /// List the accounts with their status and message counts.
     List,
@@ -26,8 +25,25 @@ pub struct AddAccount {
     #[arg(long)]
     email: String,
     /// An account that holds imported mail and talks to no server.
-    #[arg(long, required = true)]
+    #[arg(long, conflicts_with_all = ["imap_host", "username", "password_env"])]
     local: bool,
+    #[arg(long, required_unless_present = "local")]
+    imap_host: Option<String>,
+    #[arg(long, default_value_t = 993)]
+    imap_port: u16,
+    /// tls (port 993), starttls (port 143), or none (a server on this machine only).
+    #[arg(long, default_value = "tls", value_parser = ["tls", "starttls", "none"])]
+    imap_security: String,
+    #[arg(long, required_unless_present = "local")]
+    username: Option<String>,
+    /// The environment variable holding the password (never a command-line
+    /// argument, which other users can see in the process list).
+    #[arg(long, value_name = "VAR", required_unless_present = "local")]
+    password_env: Option<String>,
+    /// A PEM file with the server certificate to trust for this account
+    /// (for servers with their own certificate; check its fingerprint first).
+    #[arg(long, value_name = "PEM_FILE")]
+    trust_cert: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -49,11 +65,45 @@ pub enum ImportCommand {
 pub fn account(candor: &Candor, command: AccountCommand, json: bool) -> Result<(), ApiError> {
     match command {
         AccountCommand::Add(add) => {
-            let account = accounts::add_local(candor, &add.name, &add.email)?;
+            let account = if add.local {
+                accounts::add_local(candor, &add.name, &add.email)?
+            } else {
+                let var = add.password_env.unwrap_or_default();
+                let password = std::env::var(&var).map_err(|_| {
+                    ApiError::invalid(
+                        "password_env",
+                        format!("The environment variable {var} is not set."),
+                    )
+                })?;
+                let pinned = add
+                    .trust_cert
+                    .map(|path| {
+                        std::fs::read_to_string(&path).map_err(|e| {
+                            ApiError::invalid(
+                                "trust_cert",
+                                format!("Could not read {}: {e}.", path.display()),
+                            )
+                        })
+                    })
+                    .transpose()?;
+                accounts::add_imap(
+                    candor,
+                    accounts::NewImapAccount {
+                        name: add.name,
+                        email: add.email,
+                        host: add.imap_host.unwrap_or_default(),
+                        port: add.imap_port,
+                        security: add.imap_security,
+                        username: add.username.unwrap_or_default(),
+                        password: zeroize::Zeroizing::new(password),
+                        pinned_certificate_pem: pinned,
+                    },
+                )?
+            };
             output::value_or(json, &account, || {
                 format!(
-                    "Added local account \"{}\" <{}>.",
-                    account.name, account.email_address
+                    "Added {} account \"{}\" <{}>.",
+                    account.protocol, account.name, account.email_address
                 )
             });
         }
@@ -193,5 +243,76 @@ pub fn show_message(candor: &Candor, id: i64, raw: bool, json: bool) -> Result<(
 pub fn search(candor: &Candor, query: &str, limit: u32, json: bool) -> Result<(), ApiError> {
     let list = search::search(candor, query, limit)?;
     output::threads(json, &list);
+    Ok(())
+}
+
+pub fn sync(candor: &Candor, account: Option<&str>, json: bool) -> Result<(), ApiError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            ApiError::invalid("sync", format!("Could not start the network runtime: {e}."))
+        })?;
+    let mut progress = |p: candor_core::api::sync::SyncProgress| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "{} / {}: {} of {} new messages",
+            p.account,
+            p.folder,
+            p.fetched,
+            p.to_fetch
+        );
+    };
+    let report = runtime.block_on(candor_core::api::sync::sync(candor, account, &mut progress))?;
+    output::value_or(json, &report, || {
+        report
+            .accounts
+            .iter()
+            .map(|a| match &a.error {
+                Some(e) => format!("{}: not synced. {e}", a.account),
+                None => {
+                    let fetched: u32 = a.folders.iter().map(|f| f.fetched).sum();
+                    format!(
+                        "{}: synced {} folders, {fetched} new messages.",
+                        a.account,
+                        a.folders.len()
+                    )
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    if report.complete() {
+        Ok(())
+    } else {
+        Err(ApiError {
+            code: candor_core::ErrorCode::Storage,
+            message: "Some accounts did not sync (see above).".into(),
+            field: None,
+        })
+    }
+}
+
+pub fn ledger(candor: &Candor, account: Option<&str>, json: bool) -> Result<(), ApiError> {
+    let entries = candor_core::api::sync::ledger(candor, account)?;
+    output::value_or(json, &entries, || {
+        if entries.is_empty() {
+            return "(nothing synced yet)".into();
+        }
+        let mut text = format!(
+            "{:<16} {:<20} {:>9} {:>7} {:>8} {:>7} {:>6}",
+            "ACCOUNT", "FOLDER", "ON SERVER", "HERE", "FETCHED", "SKIPPED", "FAILED"
+        );
+        for e in &entries {
+            text.push_str(&format!(
+                "\n{:<16} {:<20} {:>9} {:>7} {:>8} {:>7} {:>6}",
+                e.account, e.folder, e.on_server, e.stored_here, e.fetched, e.skipped, e.failed
+            ));
+            for p in &e.problems {
+                text.push_str(&format!("\n    {p}"));
+            }
+        }
+        text
+    });
     Ok(())
 }

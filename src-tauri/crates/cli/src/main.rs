@@ -64,6 +64,16 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+    /// Fetch new mail and changes from the servers (exit 0 when every account synced).
+    Sync {
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// Per folder: messages on the server, stored here, skipped and failed, with reasons.
+    Ledger {
+        #[arg(long)]
+        account: Option<String>,
+    },
     /// One conversation with its messages.
     Thread { id: i64 },
     /// One message; --raw prints its source exactly as it arrived.
@@ -140,6 +150,12 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             limit,
             cli.json,
         ),
+        Command::Sync { account } => {
+            mail::sync(&open(&dir, &unlock)?, account.as_deref(), cli.json)
+        }
+        Command::Ledger { account } => {
+            mail::ledger(&open(&dir, &unlock)?, account.as_deref(), cli.json)
+        }
         Command::Thread { id } => mail::show_thread(&open(&dir, &unlock)?, id, cli.json),
         Command::Message { id, raw } => {
             mail::show_message(&open(&dir, &unlock)?, id, raw, cli.json)

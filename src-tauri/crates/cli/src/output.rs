@@ -20,6 +20,7 @@ fn flag_for_field(field: &str) -> String {
         "primary_contact_id" => "--primary-contact".into(),
         "current_title" => "--title".into(),
         "current_employer" => "--employer".into(),
+        "password_env" => "--password-env".into(),
         other => format!("--{}", other.replace('_', "-")),
     }
 }

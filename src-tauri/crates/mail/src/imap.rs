@@ -411,34 +411,48 @@ impl ImapSession {
         })
         .await?
         .map_err(protocol)?;
-        Ok(fetched
-            .iter()
-            .filter_map(|f| {
-                let uid = f.uid?;
-                let mut m = RemoteMessage {
-                    uid,
-                    seen: false,
-                    flagged: false,
-                    answered: false,
-                    draft: false,
-                    internal_date: f.internal_date().map(|d| d.timestamp()),
-                    raw: f.body().map(<[u8]>::to_vec).unwrap_or_default(),
-                };
-                for flag in f.flags() {
-                    match flag {
-                        async_imap::types::Flag::Seen => m.seen = true,
-                        async_imap::types::Flag::Flagged => m.flagged = true,
-                        async_imap::types::Flag::Answered => m.answered = true,
-                        async_imap::types::Flag::Draft => m.draft = true,
-                        _ => {}
-                    }
-                }
-                Some(m)
-            })
-            .collect())
+        Ok(fetched.iter().filter_map(|f| to_remote(f, true)).collect())
+    }
+
+    /// Flags only, for a UID set: how read and flagged state changed elsewhere.
+    pub async fn flags(&mut self, uid_set: &str) -> Result<Vec<RemoteMessage>, ImapError> {
+        let fetched: Vec<_> = timed(async {
+            let stream = self.session.uid_fetch(uid_set, "(UID FLAGS)").await?;
+            stream.try_collect::<Vec<_>>().await
+        })
+        .await?
+        .map_err(protocol)?;
+        Ok(fetched.iter().filter_map(|f| to_remote(f, false)).collect())
     }
 
     pub async fn logout(mut self) -> Result<(), ImapError> {
         timed(self.session.logout()).await?.map_err(protocol)
     }
+}
+
+fn to_remote(f: &async_imap::types::Fetch, with_body: bool) -> Option<RemoteMessage> {
+    let uid = f.uid?;
+    let mut m = RemoteMessage {
+        uid,
+        seen: false,
+        flagged: false,
+        answered: false,
+        draft: false,
+        internal_date: f.internal_date().map(|d| d.timestamp()),
+        raw: if with_body {
+            f.body().map(<[u8]>::to_vec).unwrap_or_default()
+        } else {
+            Vec::new()
+        },
+    };
+    for flag in f.flags() {
+        match flag {
+            async_imap::types::Flag::Seen => m.seen = true,
+            async_imap::types::Flag::Flagged => m.flagged = true,
+            async_imap::types::Flag::Answered => m.answered = true,
+            async_imap::types::Flag::Draft => m.draft = true,
+            _ => {}
+        }
+    }
+    Some(m)
 }

@@ -58,6 +58,14 @@ CREATE TABLE accounts (
            AND (outgoing_host IS NULL) = (outgoing_security IS NULL))
 );
 
+-- Credentials of accounts whose database is in passphrase mode (a machine
+-- without an OS keyring): kept inside the encrypted database, never in clear.
+-- With a keyring, credentials live in the keyring and this table stays empty.
+CREATE TABLE account_secrets (
+    account_id INTEGER PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+    secret     TEXT    NOT NULL
+);
+
 -- Folders with their IMAP sync state (RFC 3501 UIDVALIDITY/UIDNEXT, RFC 7162 HIGHESTMODSEQ).
 CREATE TABLE folders (
     id             INTEGER PRIMARY KEY,

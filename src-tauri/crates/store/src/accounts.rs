@@ -72,3 +72,128 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
+
+/// A server account as entered (credentials are stored separately).
+#[derive(Debug, Clone)]
+pub struct NewServerAccount {
+    pub name: String,
+    pub email: String,
+    /// "imap" or "pop3".
+    pub protocol: String,
+    pub host: String,
+    pub port: u16,
+    /// "tls", "starttls" or "none".
+    pub security: String,
+    pub username: String,
+    pub pinned_certificate_pem: Option<String>,
+}
+
+/// How to reach an account's incoming server.
+#[derive(Debug, Clone)]
+pub struct IncomingServer {
+    pub account_id: i64,
+    pub name: String,
+    pub protocol: String,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub security: Option<String>,
+    pub username: Option<String>,
+    pub pinned_certificate_pem: Option<String>,
+}
+
+impl Store {
+    pub fn insert_server_account(&mut self, a: &NewServerAccount) -> Result<i64, StoreError> {
+        let owner = self.local_user_id();
+        self.conn.execute(
+            "INSERT INTO accounts (owner_user_id, name, email_address, incoming_protocol, incoming_host,
+                incoming_port, incoming_security, incoming_username, pinned_certificate_pem, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                owner,
+                a.name,
+                a.email,
+                a.protocol,
+                a.host,
+                a.port,
+                a.security,
+                a.username,
+                a.pinned_certificate_pem,
+                now_unix()
+            ],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn incoming_server(&self, account_id: i64) -> Result<Option<IncomingServer>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT name, incoming_protocol, incoming_host, incoming_port, incoming_security,
+                        incoming_username, pinned_certificate_pem
+                 FROM accounts WHERE id = ?1",
+                [account_id],
+                |r| {
+                    Ok(IncomingServer {
+                        account_id,
+                        name: r.get(0)?,
+                        protocol: r.get(1)?,
+                        host: r.get(2)?,
+                        port: r.get(3)?,
+                        security: r.get(4)?,
+                        username: r.get(5)?,
+                        pinned_certificate_pem: r.get(6)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Records the outcome of a sync or connection attempt.
+    pub fn set_account_status(
+        &mut self,
+        account_id: i64,
+        status: &str,
+        last_error: Option<&str>,
+        synced: bool,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE accounts SET status = ?2, last_error = ?3,
+                last_sync_at = CASE WHEN ?4 THEN ?5 ELSE last_sync_at END
+             WHERE id = ?1",
+            params![account_id, status, last_error, synced, now_unix()],
+        )?;
+        Ok(())
+    }
+
+    /// Passphrase mode only: the account's secret inside the encrypted database.
+    pub fn set_account_secret(&mut self, account_id: i64, secret: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO account_secrets (account_id, secret) VALUES (?1, ?2)
+             ON CONFLICT (account_id) DO UPDATE SET secret = ?2",
+            params![account_id, secret],
+        )?;
+        Ok(())
+    }
+
+    pub fn account_secret(
+        &self,
+        account_id: i64,
+    ) -> Result<Option<zeroize::Zeroizing<String>>, StoreError> {
+        let secret: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT secret FROM account_secrets WHERE account_id = ?1",
+                [account_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(secret.map(zeroize::Zeroizing::new))
+    }
+
+    /// Every account id, in name order.
+    pub fn account_ids(&self) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT id FROM accounts ORDER BY name")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

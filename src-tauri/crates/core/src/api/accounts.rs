@@ -43,3 +43,88 @@ pub(crate) fn resolve(store: &Store, name: &str) -> Result<i64, ApiError> {
         ))
     })
 }
+
+/// An IMAP account as the user enters it.
+#[derive(Debug, Clone)]
+pub struct NewImapAccount {
+    pub name: String,
+    pub email: String,
+    pub host: String,
+    pub port: u16,
+    /// "tls", "starttls" or "none" (none only for servers on this machine).
+    pub security: String,
+    pub username: String,
+    pub password: zeroize::Zeroizing<String>,
+    /// A server certificate the user decided to trust for this account.
+    pub pinned_certificate_pem: Option<String>,
+}
+
+/// Adds an IMAP account; its password goes where the database key lives
+/// (the OS keyring, or in passphrase mode the encrypted database).
+pub fn add_imap(candor: &Candor, a: NewImapAccount) -> Result<AccountSummary, ApiError> {
+    let name = a.name.trim();
+    if name.is_empty() {
+        return Err(ApiError::invalid("name", "Give the account a name."));
+    }
+    let email = parse_address(&a.email).map_err(|e| ApiError::invalid("email", format!("{e}.")))?;
+    if a.host.trim().is_empty() {
+        return Err(ApiError::invalid(
+            "imap_host",
+            "Enter the incoming (IMAP) server's name.",
+        ));
+    }
+    if !matches!(a.security.as_str(), "tls" | "starttls" | "none") {
+        return Err(ApiError::invalid(
+            "imap_security",
+            "Security is tls, starttls or none.",
+        ));
+    }
+    if a.security == "none" && !is_loopback(&a.host) {
+        return Err(ApiError::invalid(
+            "imap_security",
+            "Without TLS your password would cross the network in clear; use tls or starttls (none is only for a server on this machine).",
+        ));
+    }
+    if a.username.trim().is_empty() {
+        return Err(ApiError::invalid(
+            "username",
+            "Enter the user name for the server.",
+        ));
+    }
+    if a.password.is_empty() {
+        return Err(ApiError::invalid(
+            "password",
+            "Enter the password (or app-specific password).",
+        ));
+    }
+    let mut store = candor.store();
+    if store.account_id_by_name(name)?.is_some() {
+        return Err(ApiError::invalid(
+            "name",
+            format!("There is already an account named \"{name}\"; choose another name."),
+        ));
+    }
+    let id = store.insert_server_account(&candor_store::accounts::NewServerAccount {
+        name: name.to_owned(),
+        email,
+        protocol: "imap".into(),
+        host: a.host.trim().to_owned(),
+        port: a.port,
+        security: a.security.clone(),
+        username: a.username.trim().to_owned(),
+        pinned_certificate_pem: a.pinned_certificate_pem.clone(),
+    })?;
+    super::credentials::save(candor, &mut store, id, &a.password)?;
+    store
+        .list_accounts()?
+        .into_iter()
+        .find(|x| x.id == id)
+        .ok_or_else(|| ApiError::not_found(format!("Account {id} vanished while being created.")))
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}

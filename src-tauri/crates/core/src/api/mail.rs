@@ -61,6 +61,8 @@ impl NewMessageFrom {
             received_at: p.date.unwrap_or(now),
             is_seen: true,
             is_flagged: false,
+            is_answered: false,
+            is_draft: false,
             addresses,
             text_plain: p.text_plain.clone(),
             text_html: p.text_html.clone(),

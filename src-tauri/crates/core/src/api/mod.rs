@@ -2,15 +2,17 @@
 //! (`api::records::create`), each taking the [`Candor`] handle.
 
 pub mod accounts;
+mod credentials;
 pub mod db;
 pub mod import;
 mod mail;
 pub mod records;
 pub mod search;
+pub mod sync;
 pub mod threads;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use candor_store::{KeySource, KeyVault, OsKeyring, Store, Unlock};
 use zeroize::Zeroizing;
@@ -21,9 +23,16 @@ use crate::ApiError;
 pub const PASSPHRASE_ENV: &str = "CANDOR_PASSPHRASE";
 
 /// An open Candor: the unlocked store and what the API needs around it.
-#[derive(Debug)]
 pub struct Candor {
     store: Mutex<Store>,
+    /// Where secrets go in keyring mode: the OS keyring in production.
+    vault: Arc<dyn KeyVault + Send + Sync>,
+}
+
+impl std::fmt::Debug for Candor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Candor").finish_non_exhaustive()
+    }
 }
 
 /// How to unlock: `CANDOR_PASSPHRASE` when set (headless use, tests), else the
@@ -44,20 +53,25 @@ impl Candor {
     /// Opens the database in `data_dir` with the OS keyring as the key vault.
     /// With `create`, makes a new database (and key) if there is none.
     pub fn open(data_dir: &Path, unlock: &Unlock, create: bool) -> Result<Self, ApiError> {
-        Self::open_with_vault(data_dir, unlock, &OsKeyring, create)
+        Self::open_with_vault(data_dir, unlock, Arc::new(OsKeyring), create)
     }
 
     /// As [`Candor::open`], with another key vault (tests use an in-memory one).
     pub fn open_with_vault(
         data_dir: &Path,
         unlock: &Unlock,
-        vault: &dyn KeyVault,
+        vault: Arc<dyn KeyVault + Send + Sync>,
         create: bool,
     ) -> Result<Self, ApiError> {
-        let store = Store::open(data_dir, unlock, vault, create)?;
+        let store = Store::open(data_dir, unlock, vault.as_ref(), create)?;
         Ok(Self {
             store: Mutex::new(store),
+            vault,
         })
+    }
+
+    pub(crate) fn vault(&self) -> &dyn KeyVault {
+        self.vault.as_ref()
     }
 
     /// How the database key is held.
