@@ -8,4 +8,5 @@ mod imap_sync;
 mod keyring;
 mod mail_import;
 mod record_mail;
+mod sync_faults;
 mod threading_oracle;

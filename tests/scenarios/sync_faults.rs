@@ -1,0 +1,183 @@
+//! Faults during sync against a real Dovecot: a sync killed part-way resumes
+//! with no duplicates and no gaps; a folder whose UIDVALIDITY changes is
+//! fetched again whole, without duplicates.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use candor_tests::Cli;
+use candor_tests::dovecot::{Dovecot, USERS};
+
+fn message(i: usize) -> Vec<u8> {
+    // A body large enough that a 300-message sync takes a while to fetch.
+    let filler = "Experience with distributed systems, Rust and PostgreSQL. ".repeat(200);
+    format!(
+        "From: candidate{i}@cand.example\r\nTo: recruiter@test\r\nSubject: Application {i}\r\nMessage-ID: <app{i}@cand.example>\r\nDate: Mon, 2 Mar 2026 10:00:00 +0000\r\n\r\n{filler}\r\n"
+    )
+    .into_bytes()
+}
+
+fn setup(server: &Dovecot, tmp: &std::path::Path) -> Cli {
+    let cli = Cli::with_passphrase(tmp, "faults scenario");
+    cli.run(&["init"]).ok();
+    let mut cmd = cli.command();
+    cmd.args([
+        "account",
+        "add",
+        "--name",
+        "Work",
+        "--email",
+        "recruiter@test",
+        "--imap-host",
+        "localhost",
+    ])
+    .args([
+        "--imap-port",
+        &server.imaps_port.to_string(),
+        "--username",
+        USERS[0].0,
+    ])
+    .args(["--password-env", "IMAP_PASSWORD", "--trust-cert"])
+    .arg(server.dir().join("cert.pem"))
+    .env("IMAP_PASSWORD", USERS[0].1);
+    candor_tests::CliRun::from(cmd.output().expect("account add")).ok();
+    cli
+}
+
+fn inbox_message_ids(cli: &Cli) -> Vec<String> {
+    let threads = cli
+        .run(&[
+            "--json", "threads", "--folder", "inbox", "--limit", "100000",
+        ])
+        .ok()
+        .json();
+    let mut ids: Vec<String> = threads
+        .as_array()
+        .expect("array")
+        .iter()
+        .flat_map(|t| t["message_ids"].as_array().cloned().unwrap_or_default())
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn a_sync_killed_part_way_resumes_without_duplicates_or_gaps() {
+    let server = Dovecot::start().expect("dovecot");
+    const COUNT: usize = 300;
+    for i in 0..COUNT {
+        server
+            .deliver(USERS[0].0, "INBOX", &message(i))
+            .expect("deliver");
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cli = setup(&server, tmp.path());
+
+    // Start a sync and kill it (SIGKILL: no chance to clean up) once it has
+    // stored its first batches, but before it could finish.
+    let mut child = cli
+        .command()
+        .arg("sync")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sync");
+    let stderr = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut lines = std::io::BufReader::new(stderr).lines();
+        // Wait for the first batch of INBOX to be reported stored.
+        lines.any(|l| l.map(|l| l.contains("INBOX: 50 of 300")).unwrap_or(false))
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !reader.is_finished() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().expect("kill the sync");
+    let _ = child.wait();
+    assert!(
+        reader.join().unwrap_or(false),
+        "the sync had started storing INBOX when it was killed"
+    );
+    let partial = inbox_message_ids(&cli).len();
+    assert!(
+        partial < COUNT,
+        "the kill came before the sync could finish ({partial} stored)"
+    );
+
+    cli.run(&["sync"]).ok();
+    let ids = inbox_message_ids(&cli);
+    let expected: Vec<String> = {
+        let mut v: Vec<String> = (0..COUNT).map(|i| format!("app{i}@cand.example")).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        ids, expected,
+        "after the restart every message is here exactly once"
+    );
+    let ledger = cli.run(&["--json", "ledger"]).ok().json();
+    let inbox = ledger
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|e| e["folder"] == "INBOX")
+        .expect("INBOX")
+        .clone();
+    assert_eq!(inbox["stored_here"], COUNT, "{inbox}");
+    assert_eq!(
+        cli.run(&["--json", "db", "check"]).ok().json()["problems"],
+        serde_json::json!([]),
+        "the database is intact after the kill"
+    );
+}
+
+#[test]
+fn a_uidvalidity_change_refetches_the_folder_without_duplicates() {
+    let server = Dovecot::start().expect("dovecot");
+    for i in 0..5 {
+        server
+            .deliver(USERS[0].0, "INBOX", &message(i))
+            .expect("deliver");
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cli = setup(&server, tmp.path());
+    cli.run(&["sync"]).ok();
+    assert_eq!(inbox_message_ids(&cli).len(), 5);
+
+    let status = std::process::Command::new("doveadm")
+        .arg("-c")
+        .arg(server.dir().join("dovecot.conf"))
+        .args([
+            "mailbox",
+            "update",
+            "-u",
+            USERS[0].0,
+            "--uid-validity",
+            "4242",
+            "INBOX",
+        ])
+        .status()
+        .expect("doveadm");
+    assert!(status.success(), "doveadm changed UIDVALIDITY");
+
+    let report = cli.run(&["--json", "sync"]).ok().json();
+    let inbox = report["accounts"][0]["folders"]
+        .as_array()
+        .expect("folders")
+        .iter()
+        .find(|f| f["folder"] == "INBOX")
+        .expect("INBOX")
+        .clone();
+    assert_eq!(inbox["uid_validity_changed"], true, "{inbox}");
+    assert_eq!(
+        inbox["fetched"], 5,
+        "the folder is fetched again whole: {inbox}"
+    );
+    assert_eq!(
+        inbox_message_ids(&cli).len(),
+        5,
+        "and holds each message once"
+    );
+}
