@@ -3,7 +3,7 @@
 //! user trusts it for the account), bad passwords and dead servers give clear
 //! errors, folders come with their roles, and messages arrive byte for byte.
 
-use candor_mail::imap::{FolderRole, ImapConfig, ImapError, ImapSession, Security};
+use candor_mail::imap::{FolderRole, ImapConfig, ImapError, ImapSession, NetError, Security};
 use candor_tests::dovecot::{Dovecot, USERS};
 use zeroize::Zeroizing;
 
@@ -41,11 +41,11 @@ async fn certificates_are_verified_and_pinning_is_explicit() {
         .await
         .expect_err("a self-signed certificate must not be trusted silently");
     match &refused {
-        ImapError::UntrustedCertificate {
+        ImapError::Net(NetError::UntrustedCertificate {
             fingerprint,
             certificate_pem,
             ..
-        } => {
+        }) => {
             assert_eq!(
                 *fingerprint,
                 openssl_fingerprint(&server),
@@ -81,7 +81,10 @@ async fn certificates_are_verified_and_pinning_is_explicit() {
     // STARTTLS also verifies: the upgrade is not a way around the check.
     let refused = ImapSession::connect(&config(server.imap_port, Security::StartTls, None)).await;
     assert!(
-        matches!(refused, Err(ImapError::UntrustedCertificate { .. })),
+        matches!(
+            refused,
+            Err(ImapError::Net(NetError::UntrustedCertificate { .. }))
+        ),
         "{refused:?}"
     );
 }
@@ -109,7 +112,10 @@ async fn wrong_passwords_and_dead_servers_say_what_happened() {
     let err = ImapSession::connect(&config(dead_port, Security::Tls, None))
         .await
         .expect_err("dead");
-    assert!(matches!(err, ImapError::Unreachable { .. }), "{err:?}");
+    assert!(
+        matches!(err, ImapError::Net(NetError::Unreachable { .. })),
+        "{err:?}"
+    );
     assert!(
         err.to_string().contains(&format!("localhost:{dead_port}")),
         "{err}"

@@ -4,30 +4,12 @@
 //! messages by UID. It reads and writes no database: the sync engine in
 //! candor-core decides what to fetch and stores what comes back.
 
-use std::pin::Pin;
-use std::task::{Context, Poll};
-use std::time::Duration;
-
 use async_imap::types::NameAttribute;
 use futures::TryStreamExt;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::TcpStream;
-use tokio_rustls::TlsConnector;
-use tokio_rustls::client::TlsStream;
 use zeroize::Zeroizing;
 
-use crate::tls::{self, PresentedCertificate};
-
-/// How the connection is protected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Security {
-    /// TLS from the first byte (port 993).
-    Tls,
-    /// Plain, then STARTTLS before anything else is said (port 143).
-    StartTls,
-    /// No TLS at all: only for servers on this machine.
-    None,
-}
+pub use crate::net::{NetError, Security};
+use crate::net::{Stream, connect_tcp, timed, tls_handshake};
 
 /// Where and how to log in.
 #[derive(Clone)]
@@ -56,26 +38,9 @@ impl std::fmt::Debug for ImapConfig {
 /// What went wrong, worded for the user, with what to do next.
 #[derive(Debug, thiserror::Error)]
 pub enum ImapError {
-    #[error(
-        "Could not reach {host}:{port} ({reason}). Check the server name and port, and the network."
-    )]
-    Unreachable {
-        host: String,
-        port: u16,
-        reason: String,
-    },
-    #[error(
-        "The certificate of {host} is not trusted ({reason}). Its SHA-256 fingerprint is {fingerprint}; trust it for this account only if your provider confirms that fingerprint."
-    )]
-    UntrustedCertificate {
-        host: String,
-        reason: String,
-        fingerprint: String,
-        /// The presented certificate, to pin if the user decides to trust it.
-        certificate_pem: String,
-    },
-    #[error("A secure connection to {host} could not be set up: {reason}")]
-    Tls { host: String, reason: String },
+    /// The connection could not be made or secured.
+    #[error(transparent)]
+    Net(#[from] NetError),
     #[error(
         "The server refused the user name or password ({server_said}). Check them; accounts with two-factor sign-in need an app-specific password."
     )]
@@ -84,8 +49,6 @@ pub enum ImapError {
     StartTlsUnavailable,
     #[error("The IMAP server answered unexpectedly: {0}")]
     Protocol(String),
-    #[error("The IMAP server did not answer within {0} seconds.")]
-    Timeout(u64),
 }
 
 /// A folder's role, from RFC 6154 SPECIAL-USE attributes (INBOX by name).
@@ -133,7 +96,7 @@ pub struct FolderStatus {
     pub highest_modseq: Option<u64>,
 }
 
-/// One fetched message.
+/// One fetched message (flags only, when fetched with [`ImapSession::flags`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteMessage {
     pub uid: u32,
@@ -146,53 +109,12 @@ pub struct RemoteMessage {
     pub raw: Vec<u8>,
 }
 
-const TIMEOUT: Duration = Duration::from_secs(60);
-
-/// Plain TCP or TLS, so one session type serves every security mode.
-#[derive(Debug)]
-pub enum Stream {
-    Plain(TcpStream),
-    Tls(Box<TlsStream<TcpStream>>),
-}
-
-impl AsyncRead for Stream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Self::Plain(s) => Pin::new(s).poll_read(cx, buf),
-            Self::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
-        }
-    }
-}
-
-impl AsyncWrite for Stream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<std::io::Result<usize>> {
-        match self.get_mut() {
-            Self::Plain(s) => Pin::new(s).poll_write(cx, buf),
-            Self::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
-        }
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Self::Plain(s) => Pin::new(s).poll_flush(cx),
-            Self::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
-        }
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Self::Plain(s) => Pin::new(s).poll_shutdown(cx),
-            Self::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
-        }
-    }
+/// The extensions the sync engine cares about, as the server announced them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Capabilities {
+    pub condstore: bool,
+    pub qresync: bool,
+    pub idle: bool,
 }
 
 /// A logged-in IMAP session.
@@ -202,63 +124,8 @@ pub struct ImapSession {
     capabilities: Capabilities,
 }
 
-/// The extensions the sync engine cares about, as the server announced them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Capabilities {
-    pub condstore: bool,
-    pub qresync: bool,
-    pub idle: bool,
-}
-
-async fn timed<T>(f: impl std::future::Future<Output = T>) -> Result<T, ImapError> {
-    tokio::time::timeout(TIMEOUT, f)
-        .await
-        .map_err(|_| ImapError::Timeout(TIMEOUT.as_secs()))
-}
-
 fn protocol(e: impl std::fmt::Display) -> ImapError {
     ImapError::Protocol(e.to_string())
-}
-
-async fn tls_handshake(config: &ImapConfig, tcp: TcpStream) -> Result<Stream, ImapError> {
-    let (client_config, presented) = tls::client_config(config.pinned_certificate_pem.as_deref())
-        .map_err(|e| ImapError::Tls {
-        host: config.host.clone(),
-        reason: e.to_string(),
-    })?;
-    let name = rustls::pki_types::ServerName::try_from(config.host.clone()).map_err(|e| {
-        ImapError::Tls {
-            host: config.host.clone(),
-            reason: e.to_string(),
-        }
-    })?;
-    match timed(TlsConnector::from(client_config).connect(name, tcp)).await? {
-        Ok(stream) => Ok(Stream::Tls(Box::new(stream))),
-        Err(e) => Err(tls_error(config, &presented, &e)),
-    }
-}
-
-fn tls_error(
-    config: &ImapConfig,
-    presented: &PresentedCertificate,
-    e: &std::io::Error,
-) -> ImapError {
-    let certificate_problem = e
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        .is_some_and(|r| matches!(r, rustls::Error::InvalidCertificate(_)));
-    match presented.der() {
-        Some(der) if certificate_problem => ImapError::UntrustedCertificate {
-            host: config.host.clone(),
-            reason: e.to_string(),
-            fingerprint: tls::fingerprint_sha256(&der),
-            certificate_pem: tls::to_pem(&der),
-        },
-        _ => ImapError::Tls {
-            host: config.host.clone(),
-            reason: e.to_string(),
-        },
-    }
 }
 
 async fn greeting(client: &mut async_imap::Client<Stream>) -> Result<(), ImapError> {
@@ -274,18 +141,12 @@ async fn greeting(client: &mut async_imap::Client<Stream>) -> Result<(), ImapErr
 impl ImapSession {
     /// Connects, secures the connection as configured, and logs in.
     pub async fn connect(config: &ImapConfig) -> Result<Self, ImapError> {
-        let unreachable = |reason: String| ImapError::Unreachable {
-            host: config.host.clone(),
-            port: config.port,
-            reason,
-        };
-        let tcp = timed(TcpStream::connect((config.host.as_str(), config.port)))
-            .await
-            .map_err(|_| unreachable("no answer".into()))?
-            .map_err(|e| unreachable(e.to_string()))?;
+        let tcp = connect_tcp(&config.host, config.port).await?;
+        let pinned = config.pinned_certificate_pem.as_deref();
         let client = match config.security {
             Security::Tls => {
-                let mut client = async_imap::Client::new(tls_handshake(config, tcp).await?);
+                let mut client =
+                    async_imap::Client::new(tls_handshake(&config.host, pinned, tcp).await?);
                 greeting(&mut client).await?;
                 client
             }
@@ -300,7 +161,7 @@ impl ImapSession {
                         "connection changed during STARTTLS".into(),
                     ));
                 };
-                async_imap::Client::new(tls_handshake(config, tcp).await?)
+                async_imap::Client::new(tls_handshake(&config.host, pinned, tcp).await?)
             }
             Security::None => {
                 let mut client = async_imap::Client::new(Stream::Plain(tcp));
@@ -308,7 +169,7 @@ impl ImapSession {
                 client
             }
         };
-        let session = timed(client.login(&config.username, config.password.as_str()))
+        let mut session = timed(client.login(&config.username, config.password.as_str()))
             .await?
             .map_err(|(e, _)| match e {
                 async_imap::error::Error::No(said) | async_imap::error::Error::Bad(said) => {
@@ -318,7 +179,6 @@ impl ImapSession {
                 }
                 other => protocol(other),
             })?;
-        let mut session = session;
         let announced = timed(session.capabilities()).await?.map_err(protocol)?;
         let capabilities = Capabilities {
             condstore: announced.has_str("CONDSTORE"),
@@ -402,27 +262,31 @@ impl ImapSession {
     /// Whole messages with their flags, for a UID set such as `"1:*"` or `"4,7,9"`.
     /// BODY.PEEK keeps \Seen as it was.
     pub async fn fetch(&mut self, uid_set: &str) -> Result<Vec<RemoteMessage>, ImapError> {
-        let fetched: Vec<_> = timed(async {
-            let stream = self
-                .session
-                .uid_fetch(uid_set, "(UID FLAGS INTERNALDATE BODY.PEEK[])")
-                .await?;
-            stream.try_collect::<Vec<_>>().await
-        })
-        .await?
-        .map_err(protocol)?;
-        Ok(fetched.iter().filter_map(|f| to_remote(f, true)).collect())
+        self.uid_fetch(uid_set, "(UID FLAGS INTERNALDATE BODY.PEEK[])", true)
+            .await
     }
 
     /// Flags only, for a UID set: how read and flagged state changed elsewhere.
     pub async fn flags(&mut self, uid_set: &str) -> Result<Vec<RemoteMessage>, ImapError> {
+        self.uid_fetch(uid_set, "(UID FLAGS)", false).await
+    }
+
+    async fn uid_fetch(
+        &mut self,
+        uid_set: &str,
+        items: &str,
+        with_body: bool,
+    ) -> Result<Vec<RemoteMessage>, ImapError> {
         let fetched: Vec<_> = timed(async {
-            let stream = self.session.uid_fetch(uid_set, "(UID FLAGS)").await?;
+            let stream = self.session.uid_fetch(uid_set, items).await?;
             stream.try_collect::<Vec<_>>().await
         })
         .await?
         .map_err(protocol)?;
-        Ok(fetched.iter().filter_map(|f| to_remote(f, false)).collect())
+        Ok(fetched
+            .iter()
+            .filter_map(|f| to_remote(f, with_body))
+            .collect())
     }
 
     pub async fn logout(mut self) -> Result<(), ImapError> {
@@ -431,9 +295,8 @@ impl ImapSession {
 }
 
 fn to_remote(f: &async_imap::types::Fetch, with_body: bool) -> Option<RemoteMessage> {
-    let uid = f.uid?;
     let mut m = RemoteMessage {
-        uid,
+        uid: f.uid?,
         seen: false,
         flagged: false,
         answered: false,

@@ -11,6 +11,7 @@
 pub mod address;
 pub mod imap;
 pub mod mime;
+pub mod net;
 pub mod subject;
 pub mod threading;
 pub mod tls;
