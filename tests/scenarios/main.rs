@@ -7,6 +7,7 @@ mod imap_client;
 mod imap_sync;
 mod keyring;
 mod mail_import;
+mod pop3_sync;
 mod record_mail;
 mod sync_faults;
 mod threading_oracle;

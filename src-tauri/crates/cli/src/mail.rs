@@ -12,8 +12,9 @@ use crate::output;
 
 #[derive(Debug, Subcommand)]
 pub enum AccountCommand {
-    /// Add an IMAP account, or a local account for imported mail (--local).
-    Add(AddAccount),
+    /// Add an IMAP or POP3 account, or a local account for imported mail (--local).
+    // Boxed: the many optional flags would make every command value large.
+    Add(Box<AddAccount>),
     /// List the accounts with their status and message counts.
     List,
 }
@@ -25,25 +26,53 @@ pub struct AddAccount {
     #[arg(long)]
     email: String,
     /// An account that holds imported mail and talks to no server.
-    #[arg(long, conflicts_with_all = ["imap_host", "username", "password_env"])]
+    #[arg(long, conflicts_with_all = ["imap_host", "pop3_host", "username", "password_env"])]
     local: bool,
-    #[arg(long, required_unless_present = "local")]
+    #[arg(long, conflicts_with = "pop3_host")]
     imap_host: Option<String>,
     #[arg(long, default_value_t = 993)]
     imap_port: u16,
     /// tls (port 993), starttls (port 143), or none (a server on this machine only).
     #[arg(long, default_value = "tls", value_parser = ["tls", "starttls", "none"])]
     imap_security: String,
-    #[arg(long, required_unless_present = "local")]
+    #[arg(long)]
+    pop3_host: Option<String>,
+    #[arg(long, default_value_t = 995)]
+    pop3_port: u16,
+    /// tls (port 995), starttls (STLS, port 110), or none (a server on this machine only).
+    #[arg(long, default_value = "tls", value_parser = ["tls", "starttls", "none"])]
+    pop3_security: String,
+    /// never (leave mail on the server), after-days:N, or when-deleted-here.
+    #[arg(long, default_value = "never")]
+    pop3_delete: String,
+    /// As the provider wants it (Gmail's `recent:me@gmail.com` works as is).
+    #[arg(long)]
     username: Option<String>,
     /// The environment variable holding the password (never a command-line
     /// argument, which other users can see in the process list).
-    #[arg(long, value_name = "VAR", required_unless_present = "local")]
+    #[arg(long, value_name = "VAR")]
     password_env: Option<String>,
     /// A PEM file with the server certificate to trust for this account
     /// (for servers with their own certificate; check its fingerprint first).
     #[arg(long, value_name = "PEM_FILE")]
     trust_cert: Option<PathBuf>,
+}
+
+fn pop3_delete(text: &str) -> Result<accounts::Pop3Delete, ApiError> {
+    match text {
+        "never" => Ok(accounts::Pop3Delete::Never),
+        "when-deleted-here" => Ok(accounts::Pop3Delete::WhenDeletedHere),
+        other => other
+            .strip_prefix("after-days:")
+            .and_then(|n| n.parse().ok())
+            .map(accounts::Pop3Delete::AfterDays)
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "pop3_delete",
+                    "Use never, after-days:N or when-deleted-here.",
+                )
+            }),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,10 +94,36 @@ pub enum ImportCommand {
 pub fn account(candor: &Candor, command: AccountCommand, json: bool) -> Result<(), ApiError> {
     match command {
         AccountCommand::Add(add) => {
+            let add = *add;
             let account = if add.local {
                 accounts::add_local(candor, &add.name, &add.email)?
             } else {
-                let var = add.password_env.unwrap_or_default();
+                let (protocol, host, port, security) = match (add.imap_host, add.pop3_host) {
+                    (Some(host), None) => (
+                        accounts::IncomingProtocol::Imap,
+                        host,
+                        add.imap_port,
+                        add.imap_security,
+                    ),
+                    (None, Some(host)) => (
+                        accounts::IncomingProtocol::Pop3,
+                        host,
+                        add.pop3_port,
+                        add.pop3_security,
+                    ),
+                    _ => {
+                        return Err(ApiError::invalid(
+                            "imap_host",
+                            "Give --imap-host or --pop3-host (or --local for imported mail).",
+                        ));
+                    }
+                };
+                let var = add.password_env.ok_or_else(|| {
+                    ApiError::invalid(
+                        "password_env",
+                        "Name the environment variable that holds the password.",
+                    )
+                })?;
                 let password = std::env::var(&var).map_err(|_| {
                     ApiError::invalid(
                         "password_env",
@@ -86,14 +141,16 @@ pub fn account(candor: &Candor, command: AccountCommand, json: bool) -> Result<(
                         })
                     })
                     .transpose()?;
-                accounts::add_imap(
+                accounts::add_server(
                     candor,
-                    accounts::NewImapAccount {
+                    accounts::NewMailAccount {
+                        protocol,
+                        pop3_delete: pop3_delete(&add.pop3_delete)?,
                         name: add.name,
                         email: add.email,
-                        host: add.imap_host.unwrap_or_default(),
-                        port: add.imap_port,
-                        security: add.imap_security,
+                        host,
+                        port,
+                        security,
                         username: add.username.unwrap_or_default(),
                         password: zeroize::Zeroizing::new(password),
                         pinned_certificate_pem: pinned,

@@ -12,6 +12,7 @@ pub mod address;
 pub mod imap;
 pub mod mime;
 pub mod net;
+pub mod pop3;
 pub mod subject;
 pub mod threading;
 pub mod tls;

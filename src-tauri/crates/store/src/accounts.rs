@@ -86,6 +86,10 @@ pub struct NewServerAccount {
     pub security: String,
     pub username: String,
     pub pinned_certificate_pem: Option<String>,
+    /// POP3: delete from the server this many days after downloading.
+    pub pop3_delete_after_days: Option<u32>,
+    /// POP3: delete from the server when deleted here.
+    pub pop3_delete_when_deleted_here: bool,
 }
 
 /// How to reach an account's incoming server.
@@ -99,6 +103,8 @@ pub struct IncomingServer {
     pub security: Option<String>,
     pub username: Option<String>,
     pub pinned_certificate_pem: Option<String>,
+    pub pop3_delete_after_days: Option<u32>,
+    pub pop3_delete_when_deleted_here: bool,
 }
 
 impl Store {
@@ -106,8 +112,9 @@ impl Store {
         let owner = self.local_user_id();
         self.conn.execute(
             "INSERT INTO accounts (owner_user_id, name, email_address, incoming_protocol, incoming_host,
-                incoming_port, incoming_security, incoming_username, pinned_certificate_pem, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                incoming_port, incoming_security, incoming_username, pinned_certificate_pem, created_at,
+                pop3_leave_on_server, pop3_delete_after_days, pop3_delete_when_deleted_here)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 owner,
                 a.name,
@@ -118,7 +125,10 @@ impl Store {
                 a.security,
                 a.username,
                 a.pinned_certificate_pem,
-                now_unix()
+                now_unix(),
+                a.pop3_delete_after_days.is_none() && !a.pop3_delete_when_deleted_here,
+                a.pop3_delete_after_days,
+                a.pop3_delete_when_deleted_here
             ],
         )?;
         Ok(self.conn.last_insert_rowid())
@@ -129,7 +139,8 @@ impl Store {
             .conn
             .query_row(
                 "SELECT name, incoming_protocol, incoming_host, incoming_port, incoming_security,
-                        incoming_username, pinned_certificate_pem
+                        incoming_username, pinned_certificate_pem, pop3_delete_after_days,
+                        pop3_delete_when_deleted_here
                  FROM accounts WHERE id = ?1",
                 [account_id],
                 |r| {
@@ -142,6 +153,8 @@ impl Store {
                         security: r.get(4)?,
                         username: r.get(5)?,
                         pinned_certificate_pem: r.get(6)?,
+                        pop3_delete_after_days: r.get(7)?,
+                        pop3_delete_when_deleted_here: r.get(8)?,
                     })
                 },
             )
@@ -195,5 +208,38 @@ impl Store {
         let mut stmt = self.conn.prepare("SELECT id FROM accounts ORDER BY name")?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+impl Store {
+    /// POP3: every UIDL seen for the account, with when it was first
+    /// downloaded and whether it was deleted from the server since.
+    pub fn pop3_seen(
+        &self,
+        account_id: i64,
+    ) -> Result<std::collections::HashMap<String, (i64, bool)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT uidl, first_seen_at, deleted_on_server_at IS NOT NULL FROM pop3_seen WHERE account_id = ?1",
+        )?;
+        let rows = stmt.query_map([account_id], |r| {
+            Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?)))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn mark_pop3_seen(&mut self, account_id: i64, uidl: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO pop3_seen (account_id, uidl, first_seen_at) VALUES (?1, ?2, ?3)",
+            params![account_id, uidl, now_unix()],
+        )?;
+        Ok(())
+    }
+
+    pub fn mark_pop3_deleted(&mut self, account_id: i64, uidl: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE pop3_seen SET deleted_on_server_at = ?3 WHERE account_id = ?1 AND uidl = ?2",
+            params![account_id, uidl, now_unix()],
+        )?;
+        Ok(())
     }
 }

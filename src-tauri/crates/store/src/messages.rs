@@ -54,6 +54,8 @@ pub struct NewMessage {
     pub account_id: i64,
     pub folder_id: i64,
     pub uid: Option<i64>,
+    /// POP3's unique id for the message on the server.
+    pub pop3_uidl: Option<String>,
     pub message_id_header: Option<String>,
     /// Message-IDs without angle brackets, space-separated.
     pub in_reply_to: Option<String>,
@@ -194,15 +196,22 @@ impl Store {
         // A server message is known by its folder and UID (the same message in
         // two folders is two copies, as on the server); imported mail, which has
         // no UID, by its raw source.
-        let existing: Option<i64> = match m.uid {
-            Some(uid) => tx
+        let existing: Option<i64> = match (m.uid, &m.pop3_uidl) {
+            (_, Some(uidl)) => tx
+                .query_row(
+                    "SELECT id FROM messages WHERE account_id = ?1 AND pop3_uidl = ?2",
+                    params![m.account_id, uidl],
+                    |r| r.get(0),
+                )
+                .optional()?,
+            (Some(uid), None) => tx
                 .query_row(
                     "SELECT id FROM messages WHERE folder_id = ?1 AND uid = ?2",
                     params![m.folder_id, uid],
                     |r| r.get(0),
                 )
                 .optional()?,
-            None => tx
+            (None, None) => tx
                 .query_row(
                     "SELECT id FROM messages WHERE account_id = ?1 AND source_sha256 = ?2",
                     params![m.account_id, source_sha256],
@@ -217,8 +226,9 @@ impl Store {
         tx.execute(
             "INSERT INTO messages (owner_user_id, account_id, folder_id, uid, message_id_header, in_reply_to,
                 references_header, subject, from_address, from_name, sent_at, received_at, size_bytes,
-                is_seen, is_flagged, has_attachments, parse_error, source_sha256, created_at, is_answered, is_draft)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                is_seen, is_flagged, has_attachments, parse_error, source_sha256, created_at, is_answered, is_draft,
+                pop3_uidl)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
             params![
                 owner,
                 m.account_id,
@@ -241,6 +251,7 @@ impl Store {
                 now_unix(),
                 m.is_answered,
                 m.is_draft,
+                m.pop3_uidl,
             ],
         )?;
         let id = tx.last_insert_rowid();

@@ -44,9 +44,27 @@ pub(crate) fn resolve(store: &Store, name: &str) -> Result<i64, ApiError> {
     })
 }
 
-/// An IMAP account as the user enters it.
+/// The incoming protocol of a server account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncomingProtocol {
+    Imap,
+    Pop3,
+}
+
+/// When POP3 mail is deleted from the server (leaving it is the default).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Pop3Delete {
+    #[default]
+    Never,
+    AfterDays(u32),
+    WhenDeletedHere,
+}
+
+/// A server account as the user enters it.
 #[derive(Debug, Clone)]
-pub struct NewImapAccount {
+pub struct NewMailAccount {
+    pub protocol: IncomingProtocol,
+    pub pop3_delete: Pop3Delete,
     pub name: String,
     pub email: String,
     pub host: String,
@@ -59,9 +77,13 @@ pub struct NewImapAccount {
     pub pinned_certificate_pem: Option<String>,
 }
 
-/// Adds an IMAP account; its password goes where the database key lives
-/// (the OS keyring, or in passphrase mode the encrypted database).
-pub fn add_imap(candor: &Candor, a: NewImapAccount) -> Result<AccountSummary, ApiError> {
+/// Adds an IMAP or POP3 account; its password goes where the database key
+/// lives (the OS keyring, or in passphrase mode the encrypted database).
+pub fn add_server(candor: &Candor, a: NewMailAccount) -> Result<AccountSummary, ApiError> {
+    let (host_field, security_field) = match a.protocol {
+        IncomingProtocol::Imap => ("imap_host", "imap_security"),
+        IncomingProtocol::Pop3 => ("pop3_host", "pop3_security"),
+    };
     let name = a.name.trim();
     if name.is_empty() {
         return Err(ApiError::invalid("name", "Give the account a name."));
@@ -69,19 +91,25 @@ pub fn add_imap(candor: &Candor, a: NewImapAccount) -> Result<AccountSummary, Ap
     let email = parse_address(&a.email).map_err(|e| ApiError::invalid("email", format!("{e}.")))?;
     if a.host.trim().is_empty() {
         return Err(ApiError::invalid(
-            "imap_host",
-            "Enter the incoming (IMAP) server's name.",
+            host_field,
+            "Enter the incoming server's name.",
         ));
     }
     if !matches!(a.security.as_str(), "tls" | "starttls" | "none") {
         return Err(ApiError::invalid(
-            "imap_security",
+            security_field,
             "Security is tls, starttls or none.",
+        ));
+    }
+    if let Pop3Delete::AfterDays(0) = a.pop3_delete {
+        return Err(ApiError::invalid(
+            "pop3_delete",
+            "Keep mail on the server for at least one day (after-days:1 or more).",
         ));
     }
     if a.security == "none" && !is_loopback(&a.host) {
         return Err(ApiError::invalid(
-            "imap_security",
+            security_field,
             "Without TLS your password would cross the network in clear; use tls or starttls (none is only for a server on this machine).",
         ));
     }
@@ -107,12 +135,20 @@ pub fn add_imap(candor: &Candor, a: NewImapAccount) -> Result<AccountSummary, Ap
     let id = store.insert_server_account(&candor_store::accounts::NewServerAccount {
         name: name.to_owned(),
         email,
-        protocol: "imap".into(),
+        protocol: match a.protocol {
+            IncomingProtocol::Imap => "imap".into(),
+            IncomingProtocol::Pop3 => "pop3".into(),
+        },
         host: a.host.trim().to_owned(),
         port: a.port,
         security: a.security.clone(),
         username: a.username.trim().to_owned(),
         pinned_certificate_pem: a.pinned_certificate_pem.clone(),
+        pop3_delete_after_days: match a.pop3_delete {
+            Pop3Delete::AfterDays(n) => Some(n),
+            _ => None,
+        },
+        pop3_delete_when_deleted_here: a.pop3_delete == Pop3Delete::WhenDeletedHere,
     })?;
     super::credentials::save(candor, &mut store, id, &a.password)?;
     store

@@ -53,6 +53,7 @@ impl NewMessageFrom {
             account_id: self.account_id,
             folder_id: self.folder_id,
             uid: None,
+            pop3_uidl: None,
             message_id_header: p.message_id.clone(),
             in_reply_to: joined(&p.in_reply_to),
             references: joined(&p.references),

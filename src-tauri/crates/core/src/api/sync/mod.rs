@@ -10,6 +10,9 @@
 //! (a message is known by folder and UID) and no gaps.
 
 use candor_mail::imap::{ImapConfig, ImapError, ImapSession, Security};
+use candor_mail::pop3::Pop3Error;
+
+mod pop3;
 use candor_store::folders::FolderSyncState;
 use candor_store::messages::Inserted;
 use serde::Serialize;
@@ -102,8 +105,8 @@ async fn sync_account(
         let server = store
             .incoming_server(account_id)?
             .ok_or_else(|| ApiError::not_found(format!("Account {account_id} does not exist.")))?;
-        if server.protocol != "imap" {
-            // Local accounts have nothing to fetch; POP3 comes with its own issue.
+        if server.protocol == "local" {
+            // Imported mail: nothing to fetch.
             return Ok(AccountSyncReport {
                 account: server.name,
                 ..AccountSyncReport::default()
@@ -134,7 +137,23 @@ async fn sync_account(
         ..AccountSyncReport::default()
     };
 
-    let result = sync_folders(candor, account_id, &config, &name, &mut report, progress).await;
+    let is_pop3 = candor
+        .store()
+        .incoming_server(account_id)?
+        .is_some_and(|s| s.protocol == "pop3");
+    let result = if is_pop3 {
+        pop3::sync(candor, account_id, &config, &mut report)
+            .await
+            .map_err(|e| match e {
+                Pop3Error::AuthenticationFailed { server_said } => {
+                    ImapError::AuthenticationFailed { server_said }
+                }
+                Pop3Error::Net(n) => ImapError::Net(n),
+                other => ImapError::Protocol(other.to_string()),
+            })
+    } else {
+        sync_folders(candor, account_id, &config, &name, &mut report, progress).await
+    };
     let mut store = candor.store();
     match result {
         Ok(()) => store.set_account_status(account_id, "connected", None, true)?,
