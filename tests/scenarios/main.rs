@@ -10,4 +10,5 @@ mod mail_import;
 mod pop3_sync;
 mod record_mail;
 mod sync_faults;
+mod sync_watch;
 mod threading_oracle;

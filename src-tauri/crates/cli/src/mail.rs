@@ -373,3 +373,38 @@ pub fn ledger(candor: &Candor, account: Option<&str>, json: bool) -> Result<(), 
     });
     Ok(())
 }
+
+pub fn watch(candor: &Candor, interval_secs: u64, json: bool) -> Result<(), ApiError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            ApiError::invalid("sync", format!("Could not start the network runtime: {e}."))
+        })?;
+    let mut report = |a: &candor_core::api::sync::AccountSyncReport| {
+        let line = if json {
+            serde_json::to_string(a).unwrap_or_default()
+        } else {
+            match &a.error {
+                Some(e) => format!("{}: not synced, will retry later. {e}", a.account),
+                None => {
+                    let fetched: u32 = a.folders.iter().map(|f| f.fetched).sum();
+                    format!("{}: synced, {fetched} new messages.", a.account)
+                }
+            }
+        };
+        // One line per pass, flushed at once, so scripts can follow along.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    };
+    let interval = std::time::Duration::from_secs(interval_secs.max(1));
+    runtime.block_on(candor_core::api::sync::watch(
+        candor,
+        interval,
+        &mut report,
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        },
+    ))
+}

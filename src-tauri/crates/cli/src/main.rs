@@ -68,6 +68,12 @@ enum Command {
     Sync {
         #[arg(long)]
         account: Option<String>,
+        /// Keep syncing every account until interrupted (Ctrl-C), backing off on errors.
+        #[arg(long, conflicts_with = "account")]
+        watch: bool,
+        /// Seconds between syncs with --watch.
+        #[arg(long, default_value_t = 300, requires = "watch")]
+        interval: u64,
     },
     /// Per folder: messages on the server, stored here, skipped and failed, with reasons.
     Ledger {
@@ -150,7 +156,12 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             limit,
             cli.json,
         ),
-        Command::Sync { account } => {
+        Command::Sync {
+            watch: true,
+            interval,
+            ..
+        } => mail::watch(&open(&dir, &unlock)?, interval, cli.json),
+        Command::Sync { account, .. } => {
             mail::sync(&open(&dir, &unlock)?, account.as_deref(), cli.json)
         }
         Command::Ledger { account } => {

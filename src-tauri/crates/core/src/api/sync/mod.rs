@@ -13,6 +13,7 @@ use candor_mail::imap::{ImapConfig, ImapError, ImapSession, Security};
 use candor_mail::pop3::Pop3Error;
 
 mod pop3;
+pub mod schedule;
 use candor_store::folders::FolderSyncState;
 use candor_store::messages::Inserted;
 use serde::Serialize;
@@ -325,6 +326,49 @@ async fn sync_folders(
     }
     session.logout().await?;
     Ok(())
+}
+
+/// Keeps every account in sync: each is synced every `interval`, an account
+/// that fails backs off on its own schedule (the others carry on), and
+/// `report` hears about each pass. Runs until `stop` resolves.
+pub async fn watch(
+    candor: &Candor,
+    interval: std::time::Duration,
+    report: &mut (dyn FnMut(&AccountSyncReport) + Send),
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<(), ApiError> {
+    use std::collections::HashMap;
+    use tokio::time::Instant;
+
+    let mut failures: HashMap<i64, u32> = HashMap::new();
+    let mut due: HashMap<i64, Instant> = HashMap::new();
+    let mut progress = |_: SyncProgress| {};
+    tokio::pin!(stop);
+    loop {
+        let ids = candor.store().account_ids()?;
+        let now = Instant::now();
+        for id in ids {
+            if due.get(&id).is_some_and(|at| *at > now) {
+                continue;
+            }
+            let result = sync_account(candor, id, &mut progress).await?;
+            let failed = result.error.is_some();
+            let count = failures.entry(id).or_insert(0);
+            *count = if failed { count.saturating_add(1) } else { 0 };
+            due.insert(id, Instant::now() + schedule::next_delay(interval, *count));
+            rethread(&mut candor.store())?;
+            report(&result);
+        }
+        let next = due
+            .values()
+            .min()
+            .copied()
+            .unwrap_or_else(|| Instant::now() + interval);
+        tokio::select! {
+            () = &mut stop => return Ok(()),
+            () = tokio::time::sleep_until(next) => {}
+        }
+    }
 }
 
 /// The ledger: per folder, what the server had and what became of it.
