@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail, ensure};
 
 use crate::driver::free_port;
-use crate::require_program;
+use crate::{Cli, CliRun, require_program};
 
 /// A running Dovecot; stopped, and its directory removed, on drop.
 #[derive(Debug)]
@@ -250,6 +250,44 @@ service auth {{
             String::from_utf8_lossy(&out.stderr)
         );
         Ok(())
+    }
+}
+
+impl Dovecot {
+    /// Adds an account on this server to `cli` (`protocol` is "imap" or
+    /// "pop3"), logging in as the first user with `password` and trusting the
+    /// server's certificate for the account, as a user would after checking it.
+    pub fn add_account(
+        &self,
+        cli: &Cli,
+        protocol: &str,
+        name: &str,
+        port: u16,
+        security: &str,
+        password: &str,
+    ) -> CliRun {
+        let mut cmd = cli.command();
+        cmd.args([
+            "account",
+            "add",
+            "--name",
+            name,
+            "--email",
+            "recruiter@test",
+        ])
+        .args([format!("--{protocol}-host"), "localhost".into()])
+        .args([format!("--{protocol}-port"), port.to_string()])
+        .args([format!("--{protocol}-security"), security.into()])
+        .args([
+            "--username",
+            USERS[0].0,
+            "--password-env",
+            "CANDOR_TEST_PASSWORD",
+            "--trust-cert",
+        ])
+        .arg(self.dir.path().join("cert.pem"))
+        .env("CANDOR_TEST_PASSWORD", password);
+        CliRun::from(cmd.output().expect("run candor account add"))
     }
 }
 

@@ -3,12 +3,12 @@
 //! user trusts it for the account), bad passwords and dead servers give clear
 //! errors, folders come with their roles, and messages arrive byte for byte.
 
-use candor_mail::imap::{FolderRole, ImapConfig, ImapError, ImapSession, NetError, Security};
+use candor_mail::imap::{FolderRole, ImapError, ImapSession, NetError, Security, ServerLogin};
 use candor_tests::dovecot::{Dovecot, USERS};
 use zeroize::Zeroizing;
 
-fn config(port: u16, security: Security, pinned: Option<String>) -> ImapConfig {
-    ImapConfig {
+fn config(port: u16, security: Security, pinned: Option<String>) -> ServerLogin {
+    ServerLogin {
         // The certificate names localhost and 127.0.0.1; use the name, as users do.
         host: "localhost".into(),
         port,

@@ -18,42 +18,6 @@ fn mail(from: &str, to: &str, subject: &str, id: &str, refs: Option<&str>, body:
     m.into_bytes()
 }
 
-fn add_account(
-    cli: &Cli,
-    server: &Dovecot,
-    name: &str,
-    password_var: &str,
-) -> candor_tests::CliRun {
-    let cert = server.dir().join("cert.pem");
-    let mut cmd = cli.command();
-    cmd.args([
-        "account",
-        "add",
-        "--name",
-        name,
-        "--email",
-        "recruiter@test",
-        "--imap-host",
-        "localhost",
-    ])
-    .args([
-        "--imap-port",
-        &server.imaps_port.to_string(),
-        "--imap-security",
-        "tls",
-    ])
-    .args([
-        "--username",
-        USERS[0].0,
-        "--password-env",
-        "IMAP_PASSWORD",
-        "--trust-cert",
-    ])
-    .arg(cert)
-    .env("IMAP_PASSWORD", password_var);
-    candor_tests::CliRun::from(cmd.output().expect("run candor"))
-}
-
 #[test]
 fn a_mailbox_syncs_whole_then_incrementally_with_a_ledger() {
     let server = Dovecot::start().expect("dovecot");
@@ -104,7 +68,9 @@ fn a_mailbox_syncs_whole_then_incrementally_with_a_ledger() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let cli = Cli::with_passphrase(tmp.path(), "sync scenario");
     cli.run(&["init"]).ok();
-    add_account(&cli, &server, "Work", USERS[0].1).ok();
+    server
+        .add_account(&cli, "imap", "Work", server.imaps_port, "tls", USERS[0].1)
+        .ok();
 
     let first = cli.run(&["--json", "sync"]).ok().json();
     let folders = first["accounts"][0]["folders"]
@@ -247,8 +213,19 @@ fn a_wrong_password_stops_only_that_account_and_says_what_to_do() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let cli = Cli::with_passphrase(tmp.path(), "sync scenario");
     cli.run(&["init"]).ok();
-    add_account(&cli, &server, "Good", USERS[0].1).ok();
-    add_account(&cli, &server, "Bad", "wrong-password").ok();
+    server
+        .add_account(&cli, "imap", "Good", server.imaps_port, "tls", USERS[0].1)
+        .ok();
+    server
+        .add_account(
+            &cli,
+            "imap",
+            "Bad",
+            server.imaps_port,
+            "tls",
+            "wrong-password",
+        )
+        .ok();
 
     let run = cli.run(&["--json", "sync"]);
     assert_eq!(

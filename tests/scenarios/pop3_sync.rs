@@ -12,32 +12,6 @@ fn mail(i: usize) -> Vec<u8> {
     .into_bytes()
 }
 
-fn add(cli: &Cli, server: &Dovecot, name: &str, port: u16, security: &str) {
-    let mut cmd = cli.command();
-    cmd.args([
-        "account",
-        "add",
-        "--name",
-        name,
-        "--email",
-        "recruiter@test",
-        "--pop3-host",
-        "localhost",
-    ])
-    .args([
-        "--pop3-port",
-        &port.to_string(),
-        "--pop3-security",
-        security,
-        "--username",
-        USERS[0].0,
-    ])
-    .args(["--password-env", "POP_PASSWORD", "--trust-cert"])
-    .arg(server.dir().join("cert.pem"))
-    .env("POP_PASSWORD", USERS[0].1);
-    candor_tests::CliRun::from(cmd.output().expect("account add")).ok();
-}
-
 fn messages_on_server(server: &Dovecot) -> String {
     let out = std::process::Command::new("doveadm")
         .arg("-c")
@@ -71,7 +45,9 @@ fn pop3_downloads_incrementally_and_leaves_mail_on_the_server() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let cli = Cli::with_passphrase(tmp.path(), "pop3 scenario");
     cli.run(&["init"]).ok();
-    add(&cli, &server, "Pop", server.pop3s_port, "tls");
+    server
+        .add_account(&cli, "pop3", "Pop", server.pop3s_port, "tls", USERS[0].1)
+        .ok();
 
     let first = cli.run(&["--json", "sync"]).ok().json();
     assert_eq!(fetched(&first, "Pop"), 2, "{first}");
@@ -107,7 +83,16 @@ fn pop3_downloads_incrementally_and_leaves_mail_on_the_server() {
     );
 
     // STLS on the plain port: verified against the same pinned certificate.
-    add(&cli, &server, "PopStls", server.pop3_port, "starttls");
+    server
+        .add_account(
+            &cli,
+            "pop3",
+            "PopStls",
+            server.pop3_port,
+            "starttls",
+            USERS[0].1,
+        )
+        .ok();
     let third = cli
         .run(&["--json", "sync", "--account", "PopStls"])
         .ok()

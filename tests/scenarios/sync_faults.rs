@@ -20,27 +20,9 @@ fn message(i: usize) -> Vec<u8> {
 fn setup(server: &Dovecot, tmp: &std::path::Path) -> Cli {
     let cli = Cli::with_passphrase(tmp, "faults scenario");
     cli.run(&["init"]).ok();
-    let mut cmd = cli.command();
-    cmd.args([
-        "account",
-        "add",
-        "--name",
-        "Work",
-        "--email",
-        "recruiter@test",
-        "--imap-host",
-        "localhost",
-    ])
-    .args([
-        "--imap-port",
-        &server.imaps_port.to_string(),
-        "--username",
-        USERS[0].0,
-    ])
-    .args(["--password-env", "IMAP_PASSWORD", "--trust-cert"])
-    .arg(server.dir().join("cert.pem"))
-    .env("IMAP_PASSWORD", USERS[0].1);
-    candor_tests::CliRun::from(cmd.output().expect("account add")).ok();
+    server
+        .add_account(&cli, "imap", "Work", server.imaps_port, "tls", USERS[0].1)
+        .ok();
     cli
 }
 

@@ -10,38 +10,25 @@ use std::time::{Duration, Instant};
 use candor_tests::Cli;
 use candor_tests::dovecot::{Dovecot, USERS};
 
-fn add(cli: &Cli, server: &Dovecot, name: &str, password: &str) {
-    let mut cmd = cli.command();
-    cmd.args([
-        "account",
-        "add",
-        "--name",
-        name,
-        "--email",
-        "recruiter@test",
-        "--imap-host",
-        "localhost",
-    ])
-    .args([
-        "--imap-port",
-        &server.imaps_port.to_string(),
-        "--username",
-        USERS[0].0,
-    ])
-    .args(["--password-env", "PW", "--trust-cert"])
-    .arg(server.dir().join("cert.pem"))
-    .env("PW", password);
-    candor_tests::CliRun::from(cmd.output().expect("account add")).ok();
-}
-
 #[test]
 fn watch_fetches_new_mail_unasked_and_isolates_a_failing_account() {
     let server = Dovecot::start().expect("dovecot");
     let tmp = tempfile::tempdir().expect("tempdir");
     let cli = Cli::with_passphrase(tmp.path(), "watch scenario");
     cli.run(&["init"]).ok();
-    add(&cli, &server, "Work", USERS[0].1);
-    add(&cli, &server, "Broken", "wrong-password");
+    server
+        .add_account(&cli, "imap", "Work", server.imaps_port, "tls", USERS[0].1)
+        .ok();
+    server
+        .add_account(
+            &cli,
+            "imap",
+            "Broken",
+            server.imaps_port,
+            "tls",
+            "wrong-password",
+        )
+        .ok();
 
     let mut child = cli
         .command()

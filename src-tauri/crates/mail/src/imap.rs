@@ -4,36 +4,10 @@
 //! messages by UID. It reads and writes no database: the sync engine in
 //! candor-core decides what to fetch and stores what comes back.
 
+pub use crate::net::{NetError, Security, ServerLogin};
+use crate::net::{Stream, connect_tcp, timed, tls_handshake};
 use async_imap::types::NameAttribute;
 use futures::TryStreamExt;
-use zeroize::Zeroizing;
-
-pub use crate::net::{NetError, Security};
-use crate::net::{Stream, connect_tcp, timed, tls_handshake};
-
-/// Where and how to log in.
-#[derive(Clone)]
-pub struct ImapConfig {
-    pub host: String,
-    pub port: u16,
-    pub security: Security,
-    pub username: String,
-    pub password: Zeroizing<String>,
-    /// A certificate the user trusted explicitly for this account (PEM).
-    pub pinned_certificate_pem: Option<String>,
-}
-
-impl std::fmt::Debug for ImapConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ImapConfig")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("security", &self.security)
-            .field("username", &self.username)
-            .field("password", &"<redacted>")
-            .finish_non_exhaustive()
-    }
-}
 
 /// What went wrong, worded for the user, with what to do next.
 #[derive(Debug, thiserror::Error)]
@@ -140,7 +114,7 @@ async fn greeting(client: &mut async_imap::Client<Stream>) -> Result<(), ImapErr
 
 impl ImapSession {
     /// Connects, secures the connection as configured, and logs in.
-    pub async fn connect(config: &ImapConfig) -> Result<Self, ImapError> {
+    pub async fn connect(config: &ServerLogin) -> Result<Self, ImapError> {
         let tcp = connect_tcp(&config.host, config.port).await?;
         let pinned = config.pinned_certificate_pem.as_deref();
         let client = match config.security {

@@ -25,6 +25,32 @@ pub enum Security {
     None,
 }
 
+/// Where and how to log in to a mail server (IMAP, POP3, SMTP).
+#[derive(Clone)]
+pub struct ServerLogin {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    /// As the provider wants it (Gmail's POP3 `recent:me@gmail.com` included).
+    pub username: String,
+    pub password: zeroize::Zeroizing<String>,
+    /// A certificate the user trusted explicitly for this account (PEM).
+    pub pinned_certificate_pem: Option<String>,
+}
+
+impl std::fmt::Debug for ServerLogin {
+    // Never print the password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerLogin")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
 /// Why a connection could not be made or secured.
 #[derive(Debug, thiserror::Error)]
 pub enum NetError {

@@ -7,31 +7,8 @@
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use zeroize::Zeroizing;
 
-pub use crate::net::{NetError, Security};
+pub use crate::net::{NetError, Security, ServerLogin};
 use crate::net::{Stream, connect_tcp, timed, tls_handshake};
-
-#[derive(Clone)]
-pub struct Pop3Config {
-    pub host: String,
-    pub port: u16,
-    pub security: Security,
-    /// As the provider wants it, e.g. Gmail's `recent:me@gmail.com` for a
-    /// mailbox read by several POP clients.
-    pub username: String,
-    pub password: Zeroizing<String>,
-    pub pinned_certificate_pem: Option<String>,
-}
-
-impl std::fmt::Debug for Pop3Config {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pop3Config")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("username", &self.username)
-            .field("password", &"<redacted>")
-            .finish_non_exhaustive()
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum Pop3Error {
@@ -58,7 +35,7 @@ fn io_error(e: std::io::Error) -> Pop3Error {
 }
 
 impl Pop3Session {
-    pub async fn connect(config: &Pop3Config) -> Result<Self, Pop3Error> {
+    pub async fn connect(config: &ServerLogin) -> Result<Self, Pop3Error> {
         let tcp = connect_tcp(&config.host, config.port).await?;
         let pinned = config.pinned_certificate_pem.as_deref();
         let mut session = match config.security {

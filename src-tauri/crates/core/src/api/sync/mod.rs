@@ -9,7 +9,7 @@
 //! a cut connection mid-sync resumes where it stopped, with no duplicates
 //! (a message is known by folder and UID) and no gaps.
 
-use candor_mail::imap::{ImapConfig, ImapError, ImapSession, Security};
+use candor_mail::imap::{ImapError, ImapSession, Security, ServerLogin};
 use candor_mail::pop3::Pop3Error;
 
 mod pop3;
@@ -119,7 +119,7 @@ async fn sync_account(
             Some("none") => Security::None,
             _ => Security::Tls,
         };
-        ImapConfig {
+        ServerLogin {
             host: server.host.clone().unwrap_or_default(),
             port: server.port.unwrap_or(993),
             security,
@@ -174,7 +174,7 @@ async fn sync_account(
 async fn sync_folders(
     candor: &Candor,
     account_id: i64,
-    config: &ImapConfig,
+    config: &ServerLogin,
     account: &str,
     report: &mut AccountSyncReport,
     progress: &mut (dyn FnMut(SyncProgress) + Send),

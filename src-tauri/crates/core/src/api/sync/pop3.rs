@@ -3,8 +3,7 @@
 
 use std::collections::HashMap;
 
-use candor_mail::imap::ImapConfig;
-use candor_mail::pop3::{Pop3Config, Pop3Error, Pop3Session};
+use candor_mail::pop3::{Pop3Error, Pop3Session, ServerLogin};
 use candor_store::messages::Inserted;
 
 use super::{AccountSyncReport, FolderSyncReport, now};
@@ -35,19 +34,11 @@ pub(crate) fn due_for_deletion(
 pub(super) async fn sync(
     candor: &Candor,
     account_id: i64,
-    imap_style: &ImapConfig,
+    config: &ServerLogin,
     report: &mut AccountSyncReport,
 ) -> Result<(), Pop3Error> {
     let storage =
         |e: crate::ApiError| Pop3Error::Protocol(format!("storing mail failed: {}", e.message));
-    let config = Pop3Config {
-        host: imap_style.host.clone(),
-        port: imap_style.port,
-        security: imap_style.security,
-        username: imap_style.username.clone(),
-        password: imap_style.password.clone(),
-        pinned_certificate_pem: imap_style.pinned_certificate_pem.clone(),
-    };
     let started = now();
     let (folder_id, after_days) = {
         let mut store = candor.store();
@@ -60,7 +51,7 @@ pub(super) async fn sync(
             .and_then(|s| s.pop3_delete_after_days);
         (folder, after)
     };
-    let mut session = Pop3Session::connect(&config).await?;
+    let mut session = Pop3Session::connect(config).await?;
     let listing = session.uidl().await?;
     let seen = candor
         .store()
