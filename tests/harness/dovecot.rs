@@ -227,6 +227,23 @@ service auth {{
         std::fs::read_to_string(self.dir.path().join("dovecot.log")).unwrap_or_default()
     }
 
+    /// Runs `doveadm` against this server (as an admin would, behind the
+    /// client's back) and returns what it printed; fails the test if it fails.
+    pub fn doveadm(&self, args: &[&str]) -> String {
+        let out = Command::new("doveadm")
+            .arg("-c")
+            .arg(self.config())
+            .args(args)
+            .output()
+            .expect("run doveadm");
+        assert!(
+            out.status.success(),
+            "doveadm {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
     /// Stores a message in a user's mailbox, as the next message there.
     pub fn deliver(&self, user: &str, mailbox: &str, raw: &[u8]) -> Result<()> {
         use std::io::Write;

@@ -110,16 +110,7 @@ fn a_mailbox_syncs_whole_then_incrementally_with_a_ledger() {
             ),
         )
         .expect("deliver");
-    let doveadm = |args: &[&str]| {
-        let status = std::process::Command::new("doveadm")
-            .arg("-c")
-            .arg(server.dir().join("dovecot.conf"))
-            .args(args)
-            .status()
-            .expect("doveadm");
-        assert!(status.success(), "doveadm {args:?}");
-    };
-    doveadm(&[
+    server.doveadm(&[
         "flags",
         "add",
         "-u",
@@ -131,7 +122,7 @@ fn a_mailbox_syncs_whole_then_incrementally_with_a_ledger() {
         "Message-ID",
         "a1@cand",
     ]);
-    doveadm(&[
+    server.doveadm(&[
         "expunge",
         "-u",
         recruiter,

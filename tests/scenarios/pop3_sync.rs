@@ -13,15 +13,9 @@ fn mail(i: usize) -> Vec<u8> {
 }
 
 fn messages_on_server(server: &Dovecot) -> String {
-    let out = std::process::Command::new("doveadm")
-        .arg("-c")
-        .arg(server.dir().join("dovecot.conf"))
-        .args([
-            "-f", "flow", "mailbox", "status", "-u", USERS[0].0, "messages", "INBOX",
-        ])
-        .output()
-        .expect("doveadm");
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    server.doveadm(&[
+        "-f", "flow", "mailbox", "status", "-u", USERS[0].0, "messages", "INBOX",
+    ])
 }
 
 fn fetched(report: &serde_json::Value, account: &str) -> u64 {

@@ -128,21 +128,16 @@ fn a_uidvalidity_change_refetches_the_folder_without_duplicates() {
     cli.run(&["sync"]).ok();
     assert_eq!(inbox_message_ids(&cli).len(), 5);
 
-    let status = std::process::Command::new("doveadm")
-        .arg("-c")
-        .arg(server.dir().join("dovecot.conf"))
-        .args([
-            "mailbox",
-            "update",
-            "-u",
-            USERS[0].0,
-            "--uid-validity",
-            "4242",
-            "INBOX",
-        ])
-        .status()
-        .expect("doveadm");
-    assert!(status.success(), "doveadm changed UIDVALIDITY");
+    // The server renumbers the folder: every UID Candor holds becomes void.
+    server.doveadm(&[
+        "mailbox",
+        "update",
+        "-u",
+        USERS[0].0,
+        "--uid-validity",
+        "4242",
+        "INBOX",
+    ]);
 
     let report = cli.run(&["--json", "sync"]).ok().json();
     let inbox = report["accounts"][0]["folders"]

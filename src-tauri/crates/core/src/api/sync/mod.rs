@@ -101,7 +101,7 @@ async fn sync_account(
     account_id: i64,
     progress: &mut (dyn FnMut(SyncProgress) + Send),
 ) -> Result<AccountSyncReport, ApiError> {
-    let config = {
+    let (config, name, is_pop3) = {
         let store = candor.store();
         let server = store
             .incoming_server(account_id)?
@@ -119,29 +119,21 @@ async fn sync_account(
             Some("none") => Security::None,
             _ => Security::Tls,
         };
-        ServerLogin {
+        let login = ServerLogin {
             host: server.host.clone().unwrap_or_default(),
             port: server.port.unwrap_or(993),
             security,
             username: server.username.clone().unwrap_or_default(),
             password,
             pinned_certificate_pem: server.pinned_certificate_pem.clone(),
-        }
+        };
+        (login, server.name, server.protocol == "pop3")
     };
-    let name = candor
-        .store()
-        .incoming_server(account_id)?
-        .map(|s| s.name)
-        .unwrap_or_default();
     let mut report = AccountSyncReport {
         account: name.clone(),
         ..AccountSyncReport::default()
     };
 
-    let is_pop3 = candor
-        .store()
-        .incoming_server(account_id)?
-        .is_some_and(|s| s.protocol == "pop3");
     let result = if is_pop3 {
         pop3::sync(candor, account_id, &config, &mut report)
             .await
