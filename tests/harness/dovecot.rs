@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 
-use crate::driver::free_port;
+use crate::free_port;
 use crate::{Cli, CliRun, require_program};
 
 /// A running Dovecot; stopped, and its directory removed, on drop.
@@ -83,113 +83,26 @@ impl Dovecot {
             .collect();
         std::fs::write(root.join("passwd"), passwd)?;
 
-        let (imap_port, imaps_port, pop3_port, pop3s_port, lmtp_port) = (
-            free_port()?,
-            free_port()?,
-            free_port()?,
-            free_port()?,
-            free_port()?,
-        );
-        let d = root.display();
-        let config = format!(
-            r#"protocols = imap pop3 lmtp
-listen = 127.0.0.1
-base_dir = {d}/run
-state_dir = {d}/state
-log_path = {d}/dovecot.log
-default_login_user = dovenull
-default_internal_user = dovecot
-default_internal_group = dovecot
-first_valid_uid = {uid}
-last_valid_uid = {uid}
-mail_location = maildir:{d}/users/%n/Maildir
-ssl = yes
-ssl_cert = <{d}/cert.pem
-ssl_key = <{d}/key.pem
-# Loopback tests log in over plain IMAP too (the raw oracle session); the
-# client under test uses TLS.
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%n {d}/passwd
-}}
-userdb {{
-  driver = static
-  args = uid={uid} gid={gid} home={d}/users/%n
-}}
-namespace inbox {{
-  inbox = yes
-  separator = /
-  mailbox Sent {{
-    special_use = \Sent
-    auto = subscribe
-  }}
-  mailbox Drafts {{
-    special_use = \Drafts
-    auto = subscribe
-  }}
-  mailbox Trash {{
-    special_use = \Trash
-    auto = subscribe
-  }}
-  mailbox Archive {{
-    special_use = \Archive
-    auto = subscribe
-  }}
-  mailbox Junk {{
-    special_use = \Junk
-    auto = subscribe
-  }}
-}}
-service imap-login {{
-  inet_listener imap {{
-    port = {imap_port}
-  }}
-  inet_listener imaps {{
-    port = {imaps_port}
-    ssl = yes
-  }}
-}}
-service pop3-login {{
-  inet_listener pop3 {{
-    port = {pop3_port}
-  }}
-  inet_listener pop3s {{
-    port = {pop3s_port}
-    ssl = yes
-  }}
-}}
-service lmtp {{
-  inet_listener lmtp {{
-    address = 127.0.0.1
-    port = {lmtp_port}
-  }}
-}}
-service auth {{
-  unix_listener auth-postfix {{
-    mode = 0666
-  }}
-}}
-"#
-        );
-        std::fs::write(root.join("dovecot.conf"), config)?;
-        // Dovecot drops to the dovecot user for mail; the tree must be reachable.
-        Command::new("chown")
-            .args(["-R", "dovecot:dovecot"])
-            .arg(root.join("users"))
-            .status()?;
-        Command::new("chmod").arg("755").arg(root).status()?;
-
-        let status = Command::new(dovecot)
-            .arg("-c")
-            .arg(root.join("dovecot.conf"))
-            .status()
-            .context("start dovecot")?;
-        if !status.success() {
-            let log = std::fs::read_to_string(root.join("dovecot.log")).unwrap_or_default();
-            bail!("dovecot did not start:\n{log}");
-        }
+        // Ports are free when chosen but another process may take one before
+        // Dovecot binds it: then start again on new ports.
+        let mut attempt = 0;
+        let (imap_port, imaps_port, pop3_port, pop3s_port, lmtp_port) = loop {
+            attempt += 1;
+            let ports = (
+                free_port()?,
+                free_port()?,
+                free_port()?,
+                free_port()?,
+                free_port()?,
+            );
+            match start_on(&dovecot, root, uid, gid, ports) {
+                Ok(()) => break ports,
+                Err(e) if attempt < 3 && port_clash(&e) => {
+                    eprintln!("dovecot: retrying on new ports after: {e}");
+                }
+                Err(e) => return Err(e),
+            }
+        };
         let server = Self {
             dir,
             imap_port,
@@ -268,6 +181,131 @@ service auth {{
         );
         Ok(())
     }
+}
+
+/// Whether Dovecot failed to start because a port it was given is taken.
+fn port_clash(e: &anyhow::Error) -> bool {
+    let said = e.to_string();
+    said.contains("duplicate listener") || said.contains("Address already in use")
+}
+
+/// Writes the configuration for these ports and starts Dovecot on it.
+fn start_on(
+    dovecot: &Path,
+    root: &Path,
+    uid: u32,
+    gid: u32,
+    (imap_port, imaps_port, pop3_port, pop3s_port, lmtp_port): (u16, u16, u16, u16, u16),
+) -> Result<()> {
+    let d = root.display();
+    let config = format!(
+        r#"protocols = imap pop3 lmtp
+listen = 127.0.0.1
+base_dir = {d}/run
+state_dir = {d}/state
+log_path = {d}/dovecot.log
+default_login_user = dovenull
+default_internal_user = dovecot
+default_internal_group = dovecot
+first_valid_uid = {uid}
+last_valid_uid = {uid}
+mail_location = maildir:{d}/users/%n/Maildir
+    ssl = yes
+ssl_cert = <{d}/cert.pem
+ssl_key = <{d}/key.pem
+# Loopback tests log in over plain IMAP too (the raw oracle session); the
+# client under test uses TLS.
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%n {d}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={d}/users/%n
+}}
+namespace inbox {{
+  inbox = yes
+  separator = /
+  mailbox Sent {{
+    special_use = \Sent
+    auto = subscribe
+  }}
+  mailbox Drafts {{
+    special_use = \Drafts
+    auto = subscribe
+  }}
+  mailbox Trash {{
+    special_use = \Trash
+    auto = subscribe
+  }}
+  mailbox Archive {{
+    special_use = \Archive
+    auto = subscribe
+  }}
+  mailbox Junk {{
+    special_use = \Junk
+    auto = subscribe
+  }}
+}}
+service imap-login {{
+  inet_listener imap {{
+    port = {imap_port}
+  }}
+  inet_listener imaps {{
+    port = {imaps_port}
+    ssl = yes
+  }}
+}}
+service pop3-login {{
+  inet_listener pop3 {{
+    port = {pop3_port}
+  }}
+  inet_listener pop3s {{
+    port = {pop3s_port}
+    ssl = yes
+  }}
+}}
+service lmtp {{
+  inet_listener lmtp {{
+    address = 127.0.0.1
+    port = {lmtp_port}
+  }}
+}}
+service auth {{
+  unix_listener auth-postfix {{
+    mode = 0666
+  }}
+}}
+"#
+    );
+    std::fs::write(root.join("dovecot.conf"), config)?;
+    // Dovecot drops to the dovecot user for mail; the tree must be reachable.
+    Command::new("chown")
+        .args(["-R", "dovecot:dovecot"])
+        .arg(root.join("users"))
+        .status()?;
+    Command::new("chmod").arg("755").arg(root).status()?;
+
+    // doveconf reports configuration errors (a port already taken shows as
+    // "duplicate listener") on stderr, before the log file exists. A file,
+    // not a pipe: the daemon keeps its inherited stderr open for its whole
+    // life, so reading a pipe to its end would wait for the server to stop.
+    let startup_errors = root.join("startup-errors.log");
+    let status = Command::new(dovecot)
+        .arg("-c")
+        .arg(root.join("dovecot.conf"))
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&startup_errors)?)
+        .status()
+        .context("start dovecot")?;
+    if !status.success() {
+        let said = std::fs::read_to_string(&startup_errors).unwrap_or_default();
+        let log = std::fs::read_to_string(root.join("dovecot.log")).unwrap_or_default();
+        bail!("dovecot did not start:\n{said}{log}");
+    }
+    Ok(())
 }
 
 impl Dovecot {

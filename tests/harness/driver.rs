@@ -1,7 +1,6 @@
 //! tauri-driver in front of WebKitWebDriver, and a WebDriver session that
 //! launches the real Candor app.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -9,12 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use fantoccini::{Client, ClientBuilder, Locator};
 
-use crate::require_program;
-
-/// A port the kernel just handed out, so parallel runs do not collide.
-pub fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
+use crate::{free_port, require_program};
 
 fn tauri_driver_path() -> Result<PathBuf> {
     if let Ok(p) = require_program("tauri-driver", "cargo install tauri-driver") {

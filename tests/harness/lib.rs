@@ -57,6 +57,33 @@ pub fn artifacts_dir() -> PathBuf {
     dir
 }
 
+/// A loopback port that was free a moment ago and that no other caller in
+/// this test process has been given.
+///
+/// The kernel may hand the same ephemeral port to two `bind(0)` calls once
+/// the first listener is closed, and tests run in parallel threads: without
+/// the ledger of ports already handed out, two listeners of one Dovecot (or
+/// two servers) could be configured on the same port, which is what made a
+/// CI run fail with "duplicate listener". A port taken by another process
+/// between this call and the server's bind is still possible; servers that
+/// start from these ports retry with new ones when that happens.
+pub fn free_port() -> Result<u16> {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, PoisonError};
+    static HANDED_OUT: Mutex<Option<HashSet<u16>>> = Mutex::new(None);
+    let mut handed_out = HANDED_OUT.lock().unwrap_or_else(PoisonError::into_inner);
+    let handed_out = handed_out.get_or_insert_with(HashSet::new);
+    for _ in 0..100 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        if handed_out.insert(port) {
+            return Ok(port);
+        }
+    }
+    bail!("no free loopback port after 100 tries")
+}
+
 /// A program the tests need from the system, with the package that provides it.
 pub fn require_program(program: &str, package: &str) -> Result<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {

@@ -108,7 +108,7 @@ async fn wrong_passwords_and_dead_servers_say_what_happened() {
         "the password never appears in debug output"
     );
 
-    let dead_port = candor_tests::driver::free_port().expect("port");
+    let dead_port = candor_tests::free_port().expect("port");
     let err = ImapSession::connect(&config(dead_port, Security::Tls, None))
         .await
         .expect_err("dead");
