@@ -321,6 +321,21 @@ impl Dovecot {
         security: &str,
         password: &str,
     ) -> CliRun {
+        self.add_account_with(cli, protocol, name, port, security, password, &[])
+    }
+
+    /// As [`Dovecot::add_account`], with more `candor account add` flags.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_account_with(
+        &self,
+        cli: &Cli,
+        protocol: &str,
+        name: &str,
+        port: u16,
+        security: &str,
+        password: &str,
+        extra: &[&str],
+    ) -> CliRun {
         let mut cmd = cli.command();
         cmd.args([
             "account",
@@ -341,6 +356,7 @@ impl Dovecot {
             "--trust-cert",
         ])
         .arg(self.dir.path().join("cert.pem"))
+        .args(extra)
         .env("CANDOR_TEST_PASSWORD", password);
         CliRun::from(cmd.output().expect("run candor account add"))
     }

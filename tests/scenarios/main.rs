@@ -2,10 +2,12 @@
 //! components (the sqlite3 shell, a Secret Service keyring).
 
 mod cli_records;
+mod demo;
 mod encryption;
 mod imap_client;
 mod imap_sync;
 mod keyring;
+mod mail_actions;
 mod mail_import;
 mod pop3_sync;
 mod record_mail;

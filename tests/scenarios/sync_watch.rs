@@ -107,3 +107,64 @@ fn watch_fetches_new_mail_unasked_and_isolates_a_failing_account() {
         "and it is stored, threaded and searchable"
     );
 }
+
+/// With an hour between periodic syncs, only IDLE can bring new mail in
+/// seconds: the watcher's idler reports itself with one extra sync when it
+/// starts listening, and the next delivery must arrive right after.
+#[test]
+fn idle_brings_new_mail_without_waiting_for_the_interval() {
+    let server = Dovecot::start().expect("dovecot");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cli = Cli::with_passphrase(tmp.path(), "idle scenario");
+    cli.run(&["init"]).ok();
+    server
+        .add_account(&cli, "imap", "Work", server.imaps_port, "tls", USERS[0].1)
+        .ok();
+
+    let mut child = cli
+        .command()
+        .args(["--json", "sync", "--watch", "--interval", "3600"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start watch");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel::<serde_json::Value>();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Ok(v) = serde_json::from_str(&line) {
+                let _ = tx.send(v);
+            }
+        }
+    });
+    let next = |what: &str| {
+        rx.recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no sync report: {what}"))
+    };
+    let first = next("the first pass");
+    assert!(first["error"].is_null(), "{first}");
+    let listening = next("the idler's first wake-up, once it listens");
+    assert!(listening["error"].is_null(), "{listening}");
+
+    let delivered_at = Instant::now();
+    server
+        .deliver(USERS[0].0, "INBOX", b"From: quick@cand.example\r\nSubject: Right away\r\nMessage-ID: <quick@cand.example>\r\n\r\nHello.\r\n")
+        .expect("deliver");
+    let report = next("IDLE reported the new message");
+    let _ = child.kill();
+    let _ = child.wait();
+    let fetched: u64 = report["folders"].as_array().map_or(0, |f| {
+        f.iter().map(|x| x["fetched"].as_u64().unwrap_or(0)).sum()
+    });
+    assert_eq!(
+        fetched, 1,
+        "the delivery was fetched long before the hourly sync: {report}"
+    );
+    eprintln!(
+        "new mail arrived {} ms after delivery",
+        delivered_at.elapsed().as_millis()
+    );
+}

@@ -1,11 +1,12 @@
 //! `candor account`, `candor import`, `candor threads`, `candor thread`,
-//! `candor message`, `candor search`.
+//! `candor message`, `candor search`, `candor mark|move|delete|tasks`,
+//! `candor sync`, `candor ledger`.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use candor_core::ApiError;
-use candor_core::api::{Candor, accounts, import, search, threads};
+use candor_core::api::{Candor, accounts, actions, import, search, threads};
 use clap::{Args, Subcommand};
 
 use crate::output;
@@ -17,6 +18,14 @@ pub enum AccountCommand {
     Add(Box<AddAccount>),
     /// List the accounts with their status and message counts.
     List,
+    /// Disconnect an account: stop syncing and remove its password from the
+    /// keyring. Its mail is deleted from this computer (never from the
+    /// server) unless --keep-mail keeps it as a local account.
+    Remove {
+        name: String,
+        #[arg(long)]
+        keep_mail: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -181,7 +190,88 @@ pub fn account(candor: &Candor, command: AccountCommand, json: bool) -> Result<(
                     .join("\n")
             });
         }
+        AccountCommand::Remove { name, keep_mail } => {
+            accounts::remove(candor, &name, keep_mail)?;
+            let result = serde_json::json!({ "removed": name.trim(), "kept_mail": keep_mail });
+            output::value_or(json, &result, || {
+                if keep_mail {
+                    format!(
+                        "Disconnected \"{}\"; its mail stays here as a local account.",
+                        name.trim()
+                    )
+                } else {
+                    format!(
+                        "Removed \"{}\" and its mail from this computer (the server keeps its copy).",
+                        name.trim()
+                    )
+                }
+            });
+        }
     }
+    Ok(())
+}
+
+/// How the user marks messages (`candor mark`).
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Mark {
+    Read,
+    Unread,
+    Flagged,
+    Unflagged,
+}
+
+pub fn mark(candor: &Candor, ids: &[i64], how: Mark, json: bool) -> Result<(), ApiError> {
+    let (seen, flagged) = match how {
+        Mark::Read => (Some(true), None),
+        Mark::Unread => (Some(false), None),
+        Mark::Flagged => (None, Some(true)),
+        Mark::Unflagged => (None, Some(false)),
+    };
+    let n = actions::mark(candor, ids, seen, flagged)?;
+    let result = serde_json::json!({ "changed": n });
+    output::value_or(json, &result, || format!("Marked {n} message(s)."));
+    Ok(())
+}
+
+pub fn move_to(candor: &Candor, ids: &[i64], folder: &str, json: bool) -> Result<(), ApiError> {
+    let n = actions::move_to(candor, ids, folder)?;
+    let result = serde_json::json!({ "moved": n });
+    output::value_or(json, &result, || {
+        format!("Moved {n} message(s) to {folder}.")
+    });
+    Ok(())
+}
+
+pub fn delete(candor: &Candor, ids: &[i64], json: bool) -> Result<(), ApiError> {
+    let n = actions::delete(candor, ids)?;
+    let result = serde_json::json!({ "deleted": n });
+    output::value_or(json, &result, || {
+        format!("Deleted {n} message(s) (into the Trash where the account has one).")
+    });
+    Ok(())
+}
+
+pub fn tasks(candor: &Candor, account: Option<&str>, json: bool) -> Result<(), ApiError> {
+    let list = actions::open_tasks(candor, account)?;
+    output::value_or(json, &list, || {
+        if list.is_empty() {
+            return "Every change has reached the server.".into();
+        }
+        list.iter()
+            .map(|t| {
+                format!(
+                    "{:<6} {:<12} {:<10} message {:<8} {:<8} {}",
+                    t.id,
+                    t.account,
+                    format!("{:?}", t.kind).to_lowercase(),
+                    t.message_id.map_or_else(|| "-".into(), |m| m.to_string()),
+                    t.state,
+                    t.last_error.as_deref().unwrap_or("")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
     Ok(())
 }
 

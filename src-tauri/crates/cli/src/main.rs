@@ -42,6 +42,9 @@ struct Cli {
 enum Command {
     /// Create the encrypted database (key in the OS keyring, or CANDOR_PASSPHRASE).
     Init,
+    /// Load the demo workspace (a local account with sample recruiting mail,
+    /// and the records it belongs to), creating the database if needed.
+    Demo,
     /// Candidates, contacts, clients and job openings.
     #[command(subcommand)]
     Record(records::RecordCommand),
@@ -87,6 +90,32 @@ enum Command {
         id: i64,
         #[arg(long)]
         raw: bool,
+    },
+    /// Mark messages read, unread, flagged or unflagged (here at once; on the
+    /// server at the next sync).
+    Mark {
+        #[arg(value_enum)]
+        how: mail::Mark,
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Move messages to a folder of their account, by role (inbox, archive,
+    /// trash, junk) or name.
+    Move {
+        #[arg(long = "to")]
+        folder: String,
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Delete messages: into the Trash, or for good from the Trash.
+    Delete {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Changes waiting for the server, or refused by it.
+    Tasks {
+        #[arg(long)]
+        account: Option<String>,
     },
     /// Search: words, "phrases", from:, to:, subject:, has:attachment,
     /// before:YYYY-MM-DD, after:YYYY-MM-DD, in:FOLDER.
@@ -139,6 +168,23 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             output::init(cli.json, existed, &report);
             Ok(())
         }
+        Command::Demo => {
+            let candor = Candor::open(&dir, &unlock, true)?;
+            let report = api::demo::load(&candor)?;
+            output::value_or(cli.json, &report, || {
+                if report.created {
+                    format!(
+                        "Loaded the demo: account \"{}\" with {} messages, and {} records.",
+                        api::demo::DEMO_ACCOUNT,
+                        report.messages,
+                        report.records
+                    )
+                } else {
+                    "The demo is already loaded.".into()
+                }
+            });
+            Ok(())
+        }
         Command::Record(command) => {
             let candor = Candor::open(&dir, &unlock, false)?;
             records::run(&candor, command, cli.json)
@@ -170,6 +216,14 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Thread { id } => mail::show_thread(&open(&dir, &unlock)?, id, cli.json),
         Command::Message { id, raw } => {
             mail::show_message(&open(&dir, &unlock)?, id, raw, cli.json)
+        }
+        Command::Mark { how, ids } => mail::mark(&open(&dir, &unlock)?, &ids, how, cli.json),
+        Command::Move { folder, ids } => {
+            mail::move_to(&open(&dir, &unlock)?, &ids, &folder, cli.json)
+        }
+        Command::Delete { ids } => mail::delete(&open(&dir, &unlock)?, &ids, cli.json),
+        Command::Tasks { account } => {
+            mail::tasks(&open(&dir, &unlock)?, account.as_deref(), cli.json)
         }
         Command::Search { query, limit } => {
             mail::search(&open(&dir, &unlock)?, &query, limit, cli.json)

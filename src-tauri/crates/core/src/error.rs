@@ -97,6 +97,9 @@ impl From<StoreError> for ApiError {
                 Self::not_found(format!("Message {id} does not exist."))
             }
             StoreError::WrongRecordKind { .. } => Self::invalid("kind", format!("{e}.")),
+            StoreError::Corrupt { what } => Self::storage(format!(
+                "The local database holds something this version of Candor cannot read ({what}); update Candor."
+            )),
             StoreError::Sqlite(inner) => {
                 Self::storage(format!("The local database reported an error: {inner}"))
             }

@@ -1,7 +1,8 @@
 //! An IMAP client over async-imap: implicit TLS, STARTTLS or (for loopback
 //! test servers) plain; LOGIN with a password (XOAUTH2 joins with the
 //! sign-in issue); SPECIAL-USE folder roles; folder status; fetching whole
-//! messages by UID. It reads and writes no database: the sync engine in
+//! messages by UID; CONDSTORE change queries; flag changes, moves and
+//! deletes by UID; IDLE. It reads and writes no database: the sync engine in
 //! candor-core decides what to fetch and stores what comes back.
 
 pub use crate::net::{NetError, Security, ServerLogin};
@@ -89,6 +90,27 @@ pub struct Capabilities {
     pub condstore: bool,
     pub qresync: bool,
     pub idle: bool,
+    /// RFC 6851 MOVE; without it a move is COPY, \Deleted and EXPUNGE.
+    pub move_: bool,
+    /// RFC 4315 UIDPLUS: UID EXPUNGE removes only the messages we deleted.
+    pub uidplus: bool,
+}
+
+/// A flag change for [`ImapSession::store_flags`]: `Some(true)` adds the
+/// flag, `Some(false)` removes it, `None` leaves it as it is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FlagChange {
+    pub seen: Option<bool>,
+    pub flagged: Option<bool>,
+}
+
+/// Why an IDLE wait ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdleOutcome {
+    /// The server reported a change in the folder (new mail, expunge, flags).
+    Changed,
+    /// Nothing happened for the whole wait; IDLE again.
+    Quiet,
 }
 
 /// A logged-in IMAP session.
@@ -158,6 +180,8 @@ impl ImapSession {
             condstore: announced.has_str("CONDSTORE"),
             qresync: announced.has_str("QRESYNC"),
             idle: announced.has_str("IDLE"),
+            move_: announced.has_str("MOVE"),
+            uidplus: announced.has_str("UIDPLUS"),
         };
         Ok(Self {
             session,
@@ -261,6 +285,122 @@ impl ImapSession {
             .iter()
             .filter_map(|f| to_remote(f, with_body))
             .collect())
+    }
+
+    /// UIDs of the selected folder from `first` upwards (new mail since the
+    /// last sync, when `first` is the UIDNEXT seen then). The server always
+    /// answers `n:*` with at least the highest UID, so lower ones are dropped.
+    pub async fn uids_from(&mut self, first: u32) -> Result<Vec<u32>, ImapError> {
+        let mut uids: Vec<u32> = timed(self.session.uid_search(format!("UID {first}:*")))
+            .await?
+            .map_err(protocol)?
+            .into_iter()
+            .filter(|uid| *uid >= first)
+            .collect();
+        uids.sort_unstable_by(|a, b| b.cmp(a));
+        Ok(uids)
+    }
+
+    /// Flags of the messages whose metadata changed since `modseq`
+    /// (RFC 7162 CHANGEDSINCE; only with CONDSTORE).
+    pub async fn flags_changed_since(
+        &mut self,
+        modseq: u64,
+    ) -> Result<Vec<RemoteMessage>, ImapError> {
+        self.uid_fetch(
+            "1:*",
+            &format!("(UID FLAGS) (CHANGEDSINCE {modseq})"),
+            false,
+        )
+        .await
+    }
+
+    /// Adds or removes \Seen and \Flagged on messages of the selected folder.
+    pub async fn store_flags(
+        &mut self,
+        uid_set: &str,
+        change: FlagChange,
+    ) -> Result<(), ImapError> {
+        for (add, flags) in [(true, "+FLAGS.SILENT"), (false, "-FLAGS.SILENT")] {
+            let names: Vec<&str> = [(change.seen, "\\Seen"), (change.flagged, "\\Flagged")]
+                .into_iter()
+                .filter(|(wanted, _)| *wanted == Some(add))
+                .map(|(_, name)| name)
+                .collect();
+            if names.is_empty() {
+                continue;
+            }
+            self.store(uid_set, &format!("{flags} ({})", names.join(" ")))
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn store(&mut self, uid_set: &str, query: &str) -> Result<(), ImapError> {
+        timed(async {
+            let stream = self.session.uid_store(uid_set, query).await?;
+            stream.try_collect::<Vec<_>>().await
+        })
+        .await?
+        .map_err(protocol)?;
+        Ok(())
+    }
+
+    /// Moves messages of the selected folder to `target` (MOVE where the
+    /// server has it, else COPY then delete).
+    pub async fn move_to(&mut self, uid_set: &str, target: &str) -> Result<(), ImapError> {
+        if self.capabilities.move_ {
+            timed(self.session.uid_mv(uid_set, target))
+                .await?
+                .map_err(protocol)
+        } else {
+            timed(self.session.uid_copy(uid_set, target))
+                .await?
+                .map_err(protocol)?;
+            self.delete(uid_set).await
+        }
+    }
+
+    /// Deletes messages of the selected folder for good: \Deleted, then
+    /// UID EXPUNGE (only these messages) where the server has UIDPLUS, or
+    /// EXPUNGE, which also removes whatever else was marked \Deleted.
+    pub async fn delete(&mut self, uid_set: &str) -> Result<(), ImapError> {
+        self.store(uid_set, "+FLAGS.SILENT (\\Deleted)").await?;
+        let uidplus = self.capabilities.uidplus;
+        timed(async {
+            if uidplus {
+                let stream = self.session.uid_expunge(uid_set).await?;
+                stream.try_collect::<Vec<_>>().await.map(drop)
+            } else {
+                let stream = self.session.expunge().await?;
+                stream.try_collect::<Vec<_>>().await.map(drop)
+            }
+        })
+        .await?
+        .map_err(protocol)
+    }
+
+    /// Waits in IDLE (RFC 2177) on the selected folder until the server
+    /// reports a change or `wait` passes (servers drop IDLE after 30
+    /// minutes, so callers keep `wait` well under that).
+    pub async fn idle(self, wait: std::time::Duration) -> Result<(Self, IdleOutcome), ImapError> {
+        let capabilities = self.capabilities;
+        let mut handle = self.session.idle();
+        timed(handle.init()).await?.map_err(protocol)?;
+        let (waiting, _stop) = handle.wait_with_timeout(wait);
+        let outcome = match waiting.await.map_err(protocol)? {
+            async_imap::extensions::idle::IdleResponse::NewData(_) => IdleOutcome::Changed,
+            async_imap::extensions::idle::IdleResponse::Timeout
+            | async_imap::extensions::idle::IdleResponse::ManualInterrupt => IdleOutcome::Quiet,
+        };
+        let session = timed(handle.done()).await?.map_err(protocol)?;
+        Ok((
+            Self {
+                session,
+                capabilities,
+            },
+            outcome,
+        ))
     }
 
     pub async fn logout(mut self) -> Result<(), ImapError> {

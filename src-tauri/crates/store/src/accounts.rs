@@ -203,6 +203,49 @@ impl Store {
         Ok(secret.map(zeroize::Zeroizing::new))
     }
 
+    /// Disconnects an account. With `keep_mail` its mail stays here as a
+    /// local account (no server, nothing left to sync, its waiting actions
+    /// cancelled); without, the account and all its mail are deleted.
+    /// Secrets in the database go either way; the keyring's are the
+    /// caller's to remove.
+    pub fn remove_account(&mut self, account_id: i64, keep_mail: bool) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        if keep_mail {
+            tx.execute(
+                "UPDATE accounts SET incoming_protocol = 'local', incoming_host = NULL, incoming_port = NULL,
+                    incoming_security = NULL, incoming_username = NULL, outgoing_host = NULL,
+                    outgoing_port = NULL, outgoing_security = NULL, outgoing_username = NULL,
+                    pinned_certificate_pem = NULL, status = 'disconnected', last_error = NULL
+                 WHERE id = ?1",
+                [account_id],
+            )?;
+            tx.execute(
+                "DELETE FROM account_secrets WHERE account_id = ?1",
+                [account_id],
+            )?;
+            tx.execute("DELETE FROM pop3_seen WHERE account_id = ?1", [account_id])?;
+            tx.execute(
+                "UPDATE tasks SET state = 'cancelled', finished_at = ?2
+                 WHERE account_id = ?1 AND state IN ('pending', 'running')",
+                params![account_id, now_unix()],
+            )?;
+            tx.execute(
+                "UPDATE folders SET uidvalidity = NULL, uidnext = NULL, highestmodseq = NULL
+                 WHERE account_id = ?1",
+                [account_id],
+            )?;
+        } else {
+            // The search index is a virtual table: no cascade reaches it.
+            tx.execute(
+                "DELETE FROM message_search WHERE rowid IN (SELECT id FROM messages WHERE account_id = ?1)",
+                [account_id],
+            )?;
+            tx.execute("DELETE FROM accounts WHERE id = ?1", [account_id])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Every account id, in name order.
     pub fn account_ids(&self) -> Result<Vec<i64>, StoreError> {
         let mut stmt = self.conn.prepare("SELECT id FROM accounts ORDER BY name")?;
@@ -233,6 +276,19 @@ impl Store {
             params![account_id, uidl, now_unix()],
         )?;
         Ok(())
+    }
+
+    /// POP3: UIDLs of messages the user deleted here that the server still
+    /// holds (downloaded, no longer stored, not yet deleted there).
+    pub fn pop3_deleted_here(&self, account_id: i64) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.uidl FROM pop3_seen s
+             WHERE s.account_id = ?1 AND s.deleted_on_server_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.account_id = s.account_id AND m.pop3_uidl = s.uidl)
+             ORDER BY s.uidl",
+        )?;
+        let rows = stmt.query_map([account_id], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     pub fn mark_pop3_deleted(&mut self, account_id: i64, uidl: &str) -> Result<(), StoreError> {

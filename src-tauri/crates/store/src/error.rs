@@ -79,6 +79,8 @@ pub enum StoreError {
         expected: &'static str,
         actual: String,
     },
+    #[error("the database holds something this version cannot read: {what}")]
+    Corrupt { what: String },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }

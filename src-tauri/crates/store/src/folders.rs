@@ -100,6 +100,40 @@ impl Store {
         Ok(())
     }
 
+    /// The account's folder with this role ("inbox", "trash", ...) or,
+    /// failing that, this name.
+    pub fn find_folder(
+        &self,
+        account_id: i64,
+        role_or_name: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM folders WHERE account_id = ?1 AND (role = lower(?2) OR name = ?2)
+                 ORDER BY role = lower(?2) DESC LIMIT 1",
+                params![account_id, role_or_name],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Where a message is kept: its account, and its folder's id and role.
+    pub fn message_place(
+        &self,
+        message_id: i64,
+    ) -> Result<(i64, Option<i64>, Option<String>), StoreError> {
+        self.conn
+            .query_row(
+                "SELECT m.account_id, m.folder_id, f.role FROM messages m
+                 LEFT JOIN folders f ON f.id = m.folder_id WHERE m.id = ?1",
+                [message_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .ok_or(StoreError::MessageNotFound(message_id))
+    }
+
     /// Forgets the folder's messages: its UIDVALIDITY changed, so every UID we
     /// hold for it is meaningless and the folder is fetched again.
     pub fn clear_folder_messages(&mut self, folder_id: i64) -> Result<usize, StoreError> {
@@ -132,10 +166,18 @@ impl Store {
         seen: bool,
         flagged: bool,
     ) -> Result<(), StoreError> {
-        self.conn.execute(
+        let tx = self.conn.transaction()?;
+        tx.execute(
             "UPDATE messages SET is_seen = ?2, is_flagged = ?3 WHERE id = ?1",
             params![message_id, seen, flagged],
         )?;
+        tx.execute(
+            "UPDATE threads SET unread_count =
+                (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id AND m.is_seen = 0)
+             WHERE id = (SELECT thread_id FROM messages WHERE id = ?1)",
+            [message_id],
+        )?;
+        tx.commit()?;
         Ok(())
     }
 

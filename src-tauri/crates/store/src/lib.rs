@@ -24,6 +24,7 @@ pub mod messages;
 pub mod migrations;
 mod open;
 pub mod records;
+pub mod tasks;
 mod time;
 mod users;
 

@@ -80,7 +80,8 @@ pub struct NewMessage {
 pub enum Inserted {
     New(i64),
     /// Already stored: the same folder and UID, or for imported mail the same
-    /// raw source in this account.
+    /// raw source in this account; or a message the user moved into this
+    /// folder, which now takes the UID the server gave it.
     Duplicate(i64),
 }
 
@@ -222,6 +223,26 @@ impl Store {
         if let Some(id) = existing {
             return Ok(Inserted::Duplicate(id));
         }
+        if let Some(uid) = m.uid {
+            // A message moved here by the user arrives from the server under
+            // its new UID: the local copy takes that UID instead of a twin.
+            let moved_here: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM messages WHERE folder_id = ?1 AND uid IS NULL AND source_sha256 = ?2
+                     ORDER BY id LIMIT 1",
+                    params![m.folder_id, source_sha256],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(id) = moved_here {
+                tx.execute(
+                    "UPDATE messages SET uid = ?2 WHERE id = ?1",
+                    params![id, uid],
+                )?;
+                tx.commit()?;
+                return Ok(Inserted::Duplicate(id));
+            }
+        }
         let from = m.addresses.iter().find(|a| a.role == AddressRole::From);
         tx.execute(
             "INSERT INTO messages (owner_user_id, account_id, folder_id, uid, message_id_header, in_reply_to,
@@ -259,6 +280,15 @@ impl Store {
         crate::links::link_message(&tx, id)?;
         tx.commit()?;
         Ok(Inserted::New(id))
+    }
+
+    /// Whether some stored message belongs to no conversation yet.
+    pub fn has_unthreaded_messages(&self) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM messages WHERE thread_id IS NULL)",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// What threading needs of every stored message.

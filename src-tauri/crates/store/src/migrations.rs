@@ -19,11 +19,18 @@ pub struct Migration {
 }
 
 /// Every migration ever shipped, oldest first. Only ever append.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    sql: include_str!("../migrations/0001_initial.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sql: include_str!("../migrations/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "task_sources",
+        sql: include_str!("../migrations/0002_task_sources.sql"),
+    },
+];
 
 /// The schema version this build writes.
 pub fn latest_version() -> u32 {
@@ -109,10 +116,16 @@ mod tests {
     /// The digest of every migration as it shipped. When this test fails you
     /// edited a shipped migration: revert it and add a new one instead, because
     /// users' databases already ran the old text.
-    const SHIPPED: &[(u32, &str)] = &[(
-        1,
-        "bb21ed61fe91b8112669e3a1637e4aa20200d71a5f6a3d29040300a6b442574e",
-    )];
+    const SHIPPED: &[(u32, &str)] = &[
+        (
+            1,
+            "bb21ed61fe91b8112669e3a1637e4aa20200d71a5f6a3d29040300a6b442574e",
+        ),
+        (
+            2,
+            "da2cf2e9e2842d31a1d656bba321c078c1a6b5e6d00cd4d820b1f2800a9af72c",
+        ),
+    ];
 
     #[test]
     fn shipped_migrations_are_unchanged() {

@@ -34,6 +34,27 @@ pub fn list(candor: &Candor) -> Result<Vec<AccountSummary>, ApiError> {
     Ok(candor.store().list_accounts()?)
 }
 
+/// Disconnects an account: it stops syncing and its password leaves the
+/// keyring. With `keep_mail` its mail stays, as a local account of the same
+/// name; without, the account's mail is deleted from this computer (never
+/// from the server).
+pub fn remove(candor: &Candor, name: &str, keep_mail: bool) -> Result<(), ApiError> {
+    let mut store = candor.store();
+    let id = resolve(&store, name)?;
+    let protocol = store
+        .incoming_server(id)?
+        .map(|s| s.protocol)
+        .unwrap_or_default();
+    if protocol != "local" {
+        super::credentials::forget(candor, &store, id)?;
+    }
+    store.remove_account(id, keep_mail)?;
+    if !keep_mail {
+        super::mail::rethread(&mut store)?;
+    }
+    Ok(())
+}
+
 /// The id of the account called `name`, or an error that says how to find names.
 pub(crate) fn resolve(store: &Store, name: &str) -> Result<i64, ApiError> {
     store.account_id_by_name(name.trim())?.ok_or_else(|| {

@@ -55,3 +55,22 @@ pub(crate) fn load(
         field: None,
     })
 }
+
+/// Removes the account's password from wherever it lives (the database's
+/// copy goes with the account's row).
+pub(crate) fn forget(candor: &Candor, store: &Store, account_id: i64) -> Result<(), ApiError> {
+    match store.key_source() {
+        KeySource::Keyring => candor
+            .vault()
+            .delete(&keyring_entry(account_id))
+            .map_err(|reason| ApiError {
+                code: ErrorCode::KeyringUnavailable,
+                message: format!(
+                    "The password could not be removed from the OS keyring ({reason}); remove the entry \"{}\" by hand.",
+                    keyring_entry(account_id)
+                ),
+                field: None,
+            }),
+        KeySource::Passphrase => Ok(()),
+    }
+}

@@ -63,6 +63,23 @@ pub fn mbox(
     import(candor, account, items, None, progress)
 }
 
+/// Imports every message of an mbox held in memory (`source` names it in
+/// the report).
+pub fn mbox_bytes(
+    candor: &Candor,
+    account: &str,
+    source: &str,
+    bytes: &[u8],
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportReport, ApiError> {
+    let messages = candor_mail::mime::mbox_messages(bytes);
+    let items = messages.enumerate().map(|(i, m)| {
+        let source = format!("{source} message {}", i + 1);
+        (source, m.map_err(|e| e.to_string()))
+    });
+    import(candor, account, items, None, progress)
+}
+
 /// Imports every `.eml` file in a folder (not its subfolders), in name order.
 pub fn eml_dir(
     candor: &Candor,

@@ -2,8 +2,10 @@
 //! (`api::records::create`), each taking the [`Candor`] handle.
 
 pub mod accounts;
+pub mod actions;
 mod credentials;
 pub mod db;
+pub mod demo;
 pub mod import;
 mod mail;
 pub mod records;

@@ -1,22 +1,31 @@
-//! Syncing IMAP accounts into the store: every selectable folder, new mail
-//! newest first in batches, flags compared both ways (server to here, for
-//! now), messages gone from the server removed, a UIDVALIDITY change answered
-//! by refetching that folder, and a ledger line per folder saying what the
-//! server had and what became of each message.
+//! Syncing IMAP accounts into the store: the user's own changes (read,
+//! flagged, moved, deleted) pushed to the server first, then every selectable
+//! folder pulled: new mail newest first in batches, flag changes (by
+//! CONDSTORE where the server has it), messages gone from the server
+//! removed, a UIDVALIDITY change answered by refetching that folder, and a
+//! ledger line per folder saying what the server had and what became of
+//! each message. `watch` keeps every account in sync, with IDLE on the Inbox
+//! for new mail within seconds.
 //!
 //! The store lock is never held across network waits. Each message is stored
 //! in its own transaction and the folder's state is saved last, so a crash or
 //! a cut connection mid-sync resumes where it stopped, with no duplicates
 //! (a message is known by folder and UID) and no gaps.
 
-use candor_mail::imap::{ImapError, ImapSession, Security, ServerLogin};
-use candor_mail::pop3::Pop3Error;
+use std::collections::{HashMap, HashSet};
 
-mod pop3;
-pub mod schedule;
-use candor_store::folders::FolderSyncState;
+use candor_mail::imap::{
+    ImapError, ImapSession, RemoteFolder, RemoteMessage, Security, ServerLogin,
+};
+use candor_mail::pop3::Pop3Error;
+use candor_store::folders::{FolderSyncState, KnownMessage};
 use candor_store::messages::Inserted;
 use serde::Serialize;
+
+mod idle;
+mod pop3;
+pub mod schedule;
+mod tasks;
 
 use super::Candor;
 use super::mail::{NewMessageFrom, rethread};
@@ -86,8 +95,24 @@ pub async fn sync(
             .accounts
             .push(sync_account(candor, id, progress).await?);
     }
-    rethread(&mut candor.store())?;
+    rethread_if_changed(candor, &report.accounts)?;
     Ok(report)
+}
+
+/// Rebuilds conversations when the stored mail changed: messages arrived
+/// that belong to no conversation yet (also after a crash between storing
+/// and threading), or messages were removed. A sync that changed nothing
+/// leaves them be, which keeps a no-change resync fast.
+fn rethread_if_changed(candor: &Candor, reports: &[AccountSyncReport]) -> Result<(), ApiError> {
+    let removed = reports
+        .iter()
+        .flat_map(|a| &a.folders)
+        .any(|f| f.removed > 0 || f.uid_validity_changed);
+    let mut store = candor.store();
+    if removed || store.has_unthreaded_messages()? {
+        rethread(&mut store)?;
+    }
+    Ok(())
 }
 
 fn now() -> i64 {
@@ -96,46 +121,81 @@ fn now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
 }
 
+/// Where an account's mail comes from.
+pub(super) enum Incoming {
+    /// Imported mail: nothing to fetch.
+    Local,
+    Imap(ServerLogin),
+    Pop3(ServerLogin),
+}
+
+/// The account's name and how to reach its incoming server.
+fn incoming(candor: &Candor, account_id: i64) -> Result<(String, Incoming), ApiError> {
+    let store = candor.store();
+    let server = store
+        .incoming_server(account_id)?
+        .ok_or_else(|| ApiError::not_found(format!("Account {account_id} does not exist.")))?;
+    if server.protocol == "local" {
+        return Ok((server.name, Incoming::Local));
+    }
+    let password = super::credentials::load(candor, &store, account_id, &server.name)?;
+    let security = match server.security.as_deref() {
+        Some("starttls") => Security::StartTls,
+        Some("none") => Security::None,
+        _ => Security::Tls,
+    };
+    let login = ServerLogin {
+        host: server.host.clone().unwrap_or_default(),
+        port: server.port.unwrap_or(993),
+        security,
+        username: server.username.clone().unwrap_or_default(),
+        password,
+        pinned_certificate_pem: server.pinned_certificate_pem.clone(),
+    };
+    let incoming = if server.protocol == "pop3" {
+        Incoming::Pop3(login)
+    } else {
+        Incoming::Imap(login)
+    };
+    Ok((server.name, incoming))
+}
+
 async fn sync_account(
     candor: &Candor,
     account_id: i64,
     progress: &mut (dyn FnMut(SyncProgress) + Send),
 ) -> Result<AccountSyncReport, ApiError> {
-    let (config, name, is_pop3) = {
-        let store = candor.store();
-        let server = store
-            .incoming_server(account_id)?
-            .ok_or_else(|| ApiError::not_found(format!("Account {account_id} does not exist.")))?;
-        if server.protocol == "local" {
-            // Imported mail: nothing to fetch.
+    let (name, incoming) = match incoming(candor, account_id) {
+        Ok(found) => found,
+        // A missing password stops this account only, and says what to do.
+        Err(e) if e.code == ErrorCode::NotFound || e.code == ErrorCode::KeyringUnavailable => {
+            let name = candor
+                .store()
+                .incoming_server(account_id)?
+                .map(|s| s.name)
+                .unwrap_or_default();
+            candor.store().set_account_status(
+                account_id,
+                "needs_password",
+                Some(&e.message),
+                false,
+            )?;
             return Ok(AccountSyncReport {
-                account: server.name,
-                ..AccountSyncReport::default()
+                account: name,
+                error: Some(e.message),
+                folders: Vec::new(),
             });
         }
-        let password = super::credentials::load(candor, &store, account_id, &server.name)?;
-        let security = match server.security.as_deref() {
-            Some("starttls") => Security::StartTls,
-            Some("none") => Security::None,
-            _ => Security::Tls,
-        };
-        let login = ServerLogin {
-            host: server.host.clone().unwrap_or_default(),
-            port: server.port.unwrap_or(993),
-            security,
-            username: server.username.clone().unwrap_or_default(),
-            password,
-            pinned_certificate_pem: server.pinned_certificate_pem.clone(),
-        };
-        (login, server.name, server.protocol == "pop3")
+        Err(e) => return Err(e),
     };
     let mut report = AccountSyncReport {
         account: name.clone(),
         ..AccountSyncReport::default()
     };
 
-    let result = if is_pop3 {
-        pop3::sync(candor, account_id, &config, &mut report)
+    let result = match &incoming {
+        Incoming::Local => return Ok(report),
+        Incoming::Pop3(config) => pop3::sync(candor, account_id, config, &mut report)
             .await
             .map_err(|e| match e {
                 Pop3Error::AuthenticationFailed { server_said } => {
@@ -143,9 +203,10 @@ async fn sync_account(
                 }
                 Pop3Error::Net(n) => ImapError::Net(n),
                 other => ImapError::Protocol(other.to_string()),
-            })
-    } else {
-        sync_folders(candor, account_id, &config, &name, &mut report, progress).await
+            }),
+        Incoming::Imap(config) => {
+            sync_folders(candor, account_id, config, &name, &mut report, progress).await
+        }
     };
     let mut store = candor.store();
     match result {
@@ -171,173 +232,244 @@ async fn sync_folders(
     report: &mut AccountSyncReport,
     progress: &mut (dyn FnMut(SyncProgress) + Send),
 ) -> Result<(), ImapError> {
-    let storage = |e: ApiError| ImapError::Protocol(format!("storing mail failed: {}", e.message));
     let mut session = ImapSession::connect(config).await?;
+    // The user's own changes go to the server first, so what comes back
+    // below already reflects them.
+    tasks::push(candor, account_id, &mut session).await?;
     let folders = session.folders().await?;
     for folder in folders.into_iter().filter(|f| f.selectable) {
-        let started = now();
-        let folder_id = candor
-            .store()
-            .upsert_folder(
-                account_id,
-                &folder.name,
-                folder.delimiter.as_deref(),
-                folder.role.map(|r| r.as_str()),
-                true,
-            )
-            .map_err(|e| storage(e.into()))?;
-        let status = session.select(&folder.name).await?;
-        let mut line = FolderSyncReport {
-            folder: folder.name.clone(),
-            on_server: status.exists,
-            ..FolderSyncReport::default()
-        };
-
-        let previous = candor
-            .store()
-            .folder_sync_state(folder_id)
-            .map_err(|e| storage(e.into()))?;
-        if previous.uid_validity.is_some() && previous.uid_validity != status.uid_validity {
-            // Every UID we hold for this folder is void: refetch it whole.
-            candor
-                .store()
-                .clear_folder_messages(folder_id)
-                .map_err(|e| storage(e.into()))?;
-            line.uid_validity_changed = true;
-        }
-        let known = candor
-            .store()
-            .known_messages(folder_id)
-            .map_err(|e| storage(e.into()))?;
-        let on_server = session.uids_newest_first().await?;
-        let on_server_set: std::collections::HashSet<u32> = on_server.iter().copied().collect();
-        let known_uids: std::collections::HashSet<u32> = known.iter().map(|k| k.uid).collect();
-
-        let gone: Vec<i64> = known
-            .iter()
-            .filter(|k| !on_server_set.contains(&k.uid))
-            .map(|k| k.message_id)
-            .collect();
-        if !gone.is_empty() {
-            candor
-                .store()
-                .delete_messages(&gone)
-                .map_err(|e| storage(e.into()))?;
-            line.removed = u32::try_from(gone.len()).unwrap_or(u32::MAX);
-        }
-
-        // Flags of what we already hold.
-        if !known.is_empty() && !on_server.is_empty() {
-            let flags = session.flags("1:*").await?;
-            let mut store = candor.store();
-            for f in flags {
-                if let Some(k) = known.iter().find(|k| k.uid == f.uid)
-                    && (k.seen != f.seen || k.flagged != f.flagged)
-                {
-                    store
-                        .set_message_flags(k.message_id, f.seen, f.flagged)
-                        .map_err(|e| storage(e.into()))?;
-                    line.flags_changed += 1;
-                }
-            }
-        }
-
-        // New mail, newest first, in batches.
-        let new: Vec<u32> = on_server
-            .iter()
-            .copied()
-            .filter(|u| !known_uids.contains(u))
-            .collect();
-        let to_fetch = u32::try_from(new.len()).unwrap_or(u32::MAX);
-        let mut failed: Vec<(Option<u32>, String)> = Vec::new();
-        for batch in new.chunks(BATCH) {
-            let set = batch
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            let fetched = session.fetch(&set).await?;
-            let mut store = candor.store();
-            for uid in batch {
-                let Some(m) = fetched.iter().find(|m| m.uid == *uid) else {
-                    failed.push((
-                        Some(*uid),
-                        "the server returned nothing for this message".into(),
-                    ));
-                    continue;
-                };
-                let mut message =
-                    NewMessageFrom::raw(account_id, folder_id, m.raw.clone()).into_new_message();
-                message.uid = Some(i64::from(m.uid));
-                message.is_seen = m.seen;
-                message.is_flagged = m.flagged;
-                message.is_answered = m.answered;
-                message.is_draft = m.draft;
-                if let Some(date) = m.internal_date {
-                    message.received_at = date;
-                }
-                match store
-                    .insert_message(&message)
-                    .map_err(|e| storage(e.into()))?
-                {
-                    Inserted::New(_) => line.fetched += 1,
-                    Inserted::Duplicate(_) => {}
-                }
-            }
-            drop(store);
-            progress(SyncProgress {
-                account: account.to_owned(),
-                folder: folder.name.clone(),
-                fetched: line.fetched,
-                to_fetch,
-            });
-        }
-
-        let mut store = candor.store();
-        store
-            .set_folder_sync_state(
-                folder_id,
-                FolderSyncState {
-                    uid_validity: status.uid_validity,
-                    uid_next: status.uid_next,
-                    highest_modseq: status.highest_modseq,
-                },
-            )
-            .map_err(|e| storage(e.into()))?;
-        store
-            .record_ledger(
-                folder_id,
-                started,
-                status.exists,
-                line.fetched,
-                &[],
-                &failed,
-            )
-            .map_err(|e| storage(e.into()))?;
+        let line =
+            sync_folder(candor, account_id, account, &mut session, &folder, progress).await?;
         report.folders.push(line);
     }
     session.logout().await?;
     Ok(())
 }
 
-/// Keeps every account in sync: each is synced every `interval`, an account
-/// that fails backs off on its own schedule (the others carry on), and
-/// `report` hears about each pass. Runs until `stop` resolves.
+fn storage(e: impl Into<ApiError>) -> ImapError {
+    ImapError::Protocol(format!("storing mail failed: {}", e.into().message))
+}
+
+/// Brings one folder up to date: what is new on the server (since the last
+/// UIDNEXT), what is gone (looked for only when the server's message count
+/// says something went), and flags (with CONDSTORE only what changed since
+/// the last HIGHESTMODSEQ; without it, all of them compared).
+async fn sync_folder(
+    candor: &Candor,
+    account_id: i64,
+    account: &str,
+    session: &mut ImapSession,
+    folder: &RemoteFolder,
+    progress: &mut (dyn FnMut(SyncProgress) + Send),
+) -> Result<FolderSyncReport, ImapError> {
+    let started = now();
+    let folder_id = candor
+        .store()
+        .upsert_folder(
+            account_id,
+            &folder.name,
+            folder.delimiter.as_deref(),
+            folder.role.map(|r| r.as_str()),
+            true,
+        )
+        .map_err(storage)?;
+    let status = session.select(&folder.name).await?;
+    let mut line = FolderSyncReport {
+        folder: folder.name.clone(),
+        on_server: status.exists,
+        ..FolderSyncReport::default()
+    };
+
+    let mut previous = candor
+        .store()
+        .folder_sync_state(folder_id)
+        .map_err(storage)?;
+    if previous.uid_validity.is_some() && previous.uid_validity != status.uid_validity {
+        // Every UID we hold for this folder is void: refetch it whole.
+        candor
+            .store()
+            .clear_folder_messages(folder_id)
+            .map_err(storage)?;
+        line.uid_validity_changed = true;
+        previous = FolderSyncState::default();
+    }
+    let (known, held, pending_flags) = {
+        let store = candor.store();
+        let known: HashMap<u32, KnownMessage> = store
+            .known_messages(folder_id)
+            .map_err(storage)?
+            .into_iter()
+            .map(|k| (k.uid, k))
+            .collect();
+        // Moved or deleted here, not yet on the server: not new mail.
+        let held = store.pending_source_uids(folder_id).map_err(storage)?;
+        let pending_flags = store
+            .messages_with_pending_flags(folder_id)
+            .map_err(storage)?;
+        (known, held, pending_flags)
+    };
+    let ours = |uid: &u32| known.contains_key(uid) || held.contains(uid);
+
+    // New mail: above the last UIDNEXT (UIDs only grow), or all on a first sync.
+    let mut new: Vec<u32> = match previous.uid_next {
+        Some(first) => session.uids_from(first).await?,
+        None => session.uids_newest_first().await?,
+    };
+    new.retain(|uid| !ours(uid));
+    let expected = known.len() + held.len() + new.len();
+    if usize::try_from(status.exists).unwrap_or(usize::MAX) != expected {
+        // Something went (or a message below UIDNEXT is still missing here):
+        // compare the whole list.
+        let on_server = session.uids_newest_first().await?;
+        let on_server_set: HashSet<u32> = on_server.iter().copied().collect();
+        let gone: Vec<i64> = known
+            .values()
+            .filter(|k| !on_server_set.contains(&k.uid))
+            .map(|k| k.message_id)
+            .collect();
+        if !gone.is_empty() {
+            candor.store().delete_messages(&gone).map_err(storage)?;
+            line.removed = u32::try_from(gone.len()).unwrap_or(u32::MAX);
+        }
+        new = on_server.into_iter().filter(|uid| !ours(uid)).collect();
+    }
+
+    // Flags of what we already hold, unless a change of ours is on its way.
+    if !known.is_empty() {
+        let changes = match (
+            session.capabilities().condstore,
+            previous.highest_modseq,
+            status.highest_modseq,
+        ) {
+            (true, Some(before), Some(now)) if before == now => Vec::new(),
+            (true, Some(before), Some(_)) => session.flags_changed_since(before).await?,
+            _ => session.flags("1:*").await?,
+        };
+        let mut store = candor.store();
+        for f in changes {
+            if let Some(k) = known.get(&f.uid)
+                && !pending_flags.contains(&k.message_id)
+                && (k.seen != f.seen || k.flagged != f.flagged)
+            {
+                store
+                    .set_message_flags(k.message_id, f.seen, f.flagged)
+                    .map_err(storage)?;
+                line.flags_changed += 1;
+            }
+        }
+    }
+
+    // New mail, newest first, in batches.
+    let to_fetch = u32::try_from(new.len()).unwrap_or(u32::MAX);
+    let mut failed: Vec<(Option<u32>, String)> = Vec::new();
+    for batch in new.chunks(BATCH) {
+        let set = batch
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut fetched: HashMap<u32, RemoteMessage> = session
+            .fetch(&set)
+            .await?
+            .into_iter()
+            .map(|m| (m.uid, m))
+            .collect();
+        let mut store = candor.store();
+        for uid in batch {
+            let Some(m) = fetched.remove(uid) else {
+                failed.push((
+                    Some(*uid),
+                    "the server returned nothing for this message".into(),
+                ));
+                continue;
+            };
+            let mut message = NewMessageFrom::raw(account_id, folder_id, m.raw).into_new_message();
+            message.uid = Some(i64::from(m.uid));
+            message.is_seen = m.seen;
+            message.is_flagged = m.flagged;
+            message.is_answered = m.answered;
+            message.is_draft = m.draft;
+            if let Some(date) = m.internal_date {
+                message.received_at = date;
+            }
+            match store.insert_message(&message).map_err(storage)? {
+                Inserted::New(_) => line.fetched += 1,
+                Inserted::Duplicate(_) => {}
+            }
+        }
+        drop(store);
+        progress(SyncProgress {
+            account: account.to_owned(),
+            folder: folder.name.clone(),
+            fetched: line.fetched,
+            to_fetch,
+        });
+    }
+
+    let skipped: Vec<(Option<u32>, String)> = held
+        .iter()
+        .map(|uid| {
+            (
+                Some(*uid),
+                "moved or deleted here; the server has not done it yet".into(),
+            )
+        })
+        .collect();
+    // A message the server did not deliver is asked for again next time:
+    // the next sync starts looking from it.
+    let uid_next = failed
+        .iter()
+        .filter_map(|(uid, _)| *uid)
+        .min()
+        .map_or(status.uid_next, |lowest| {
+            Some(status.uid_next.map_or(lowest, |n| n.min(lowest)))
+        });
+    let mut store = candor.store();
+    store
+        .set_folder_sync_state(
+            folder_id,
+            FolderSyncState {
+                uid_validity: status.uid_validity,
+                uid_next,
+                highest_modseq: status.highest_modseq,
+            },
+        )
+        .map_err(storage)?;
+    store
+        .record_ledger(
+            folder_id,
+            started,
+            status.exists,
+            line.fetched,
+            &skipped,
+            &failed,
+        )
+        .map_err(storage)?;
+    Ok(line)
+}
+
+/// Keeps every account in sync: each is synced every `interval`, and at once
+/// when IDLE on its Inbox reports a change; an account that fails backs off
+/// on its own schedule (the others carry on), and `report` hears about each
+/// pass. Runs until `stop` resolves.
 pub async fn watch(
     candor: &Candor,
     interval: std::time::Duration,
     report: &mut (dyn FnMut(&AccountSyncReport) + Send),
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<(), ApiError> {
-    use std::collections::HashMap;
     use tokio::time::Instant;
 
     let mut failures: HashMap<i64, u32> = HashMap::new();
     let mut due: HashMap<i64, Instant> = HashMap::new();
+    let mut idlers: HashMap<i64, idle::Idler> = HashMap::new();
+    let (wake, mut woken) = tokio::sync::mpsc::unbounded_channel::<i64>();
     let mut progress = |_: SyncProgress| {};
     tokio::pin!(stop);
     loop {
         let ids = candor.store().account_ids()?;
+        // Accounts removed meanwhile stop idling.
+        idlers.retain(|id, _| ids.contains(id));
         let now = Instant::now();
         for id in ids {
             if due.get(&id).is_some_and(|at| *at > now) {
@@ -348,8 +480,14 @@ pub async fn watch(
             let count = failures.entry(id).or_insert(0);
             *count = if failed { count.saturating_add(1) } else { 0 };
             due.insert(id, Instant::now() + schedule::next_delay(interval, *count));
-            rethread(&mut candor.store())?;
+            rethread_if_changed(candor, std::slice::from_ref(&result))?;
             report(&result);
+            if !failed
+                && !idlers.contains_key(&id)
+                && let Ok((_, Incoming::Imap(login))) = incoming(candor, id)
+            {
+                idlers.insert(id, idle::spawn(id, login, wake.clone()));
+            }
         }
         let next = due
             .values()
@@ -359,6 +497,10 @@ pub async fn watch(
         tokio::select! {
             () = &mut stop => return Ok(()),
             () = tokio::time::sleep_until(next) => {}
+            Some(id) = woken.recv() => {
+                // New mail (or a reconnected idler): sync that account now.
+                due.insert(id, Instant::now());
+            }
         }
     }
 }

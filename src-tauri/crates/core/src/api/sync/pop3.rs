@@ -40,16 +40,19 @@ pub(super) async fn sync(
     let storage =
         |e: crate::ApiError| Pop3Error::Protocol(format!("storing mail failed: {}", e.message));
     let started = now();
-    let (folder_id, after_days) = {
+    let (folder_id, after_days, when_deleted_here) = {
         let mut store = candor.store();
         let folder = store
             .ensure_folder(account_id, "INBOX", Some("inbox"))
             .map_err(|e| storage(e.into()))?;
-        let after = store
+        let server = store
             .incoming_server(account_id)
-            .map_err(|e| storage(e.into()))?
-            .and_then(|s| s.pop3_delete_after_days);
-        (folder, after)
+            .map_err(|e| storage(e.into()))?;
+        (
+            folder,
+            server.as_ref().and_then(|s| s.pop3_delete_after_days),
+            server.is_some_and(|s| s.pop3_delete_when_deleted_here),
+        )
     };
     let mut session = Pop3Session::connect(config).await?;
     let listing = session.uidl().await?;
@@ -82,16 +85,31 @@ pub(super) async fn sync(
         .store()
         .pop3_seen(account_id)
         .map_err(|e| storage(e.into()))?;
-    let due = due_for_deletion(after_days, &seen, now());
+    let mut due = due_for_deletion(after_days, &seen, now());
+    if when_deleted_here {
+        due.extend(
+            candor
+                .store()
+                .pop3_deleted_here(account_id)
+                .map_err(|e| storage(e.into()))?,
+        );
+    }
+    let due: std::collections::HashSet<String> = due.into_iter().collect();
+    let mut deleted = Vec::new();
     for (number, uidl) in listing.iter().filter(|(_, uidl)| due.contains(uidl)) {
         session.dele(*number).await?;
+        deleted.push(uidl);
+    }
+    // POP3 deletes only when the session ends with QUIT: a connection lost
+    // before then deleted nothing, and the next sync tries again.
+    session.quit().await?;
+    for uidl in deleted {
         line.removed += 1;
         candor
             .store()
             .mark_pop3_deleted(account_id, uidl)
             .map_err(|e| storage(e.into()))?;
     }
-    session.quit().await?;
     candor
         .store()
         .record_ledger(folder_id, started, line.on_server, line.fetched, &[], &[])
