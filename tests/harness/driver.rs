@@ -58,15 +58,20 @@ impl TauriDriver {
             cmd.env(k, v);
         }
         let child = cmd.spawn().context("start tauri-driver")?;
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if Instant::now() > deadline {
-                bail!(
-                    "tauri-driver did not listen on {port} within 20 s; see {}",
-                    log.display()
-                );
+        // tauri-driver listens at once but starts WebKitWebDriver beside it,
+        // and a session asked for before that one listens fails ("tcp
+        // connect error"); on a new machine its first start is slow.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        for (what, port) in [("tauri-driver", port), ("WebKitWebDriver", native_port)] {
+            while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+                if Instant::now() > deadline {
+                    bail!(
+                        "{what} did not listen on {port} within 60 s; see {}",
+                        log.display()
+                    );
+                }
+                std::thread::sleep(Duration::from_millis(100));
             }
-            std::thread::sleep(Duration::from_millis(100));
         }
         Ok(Self { child, port })
     }

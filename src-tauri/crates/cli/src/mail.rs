@@ -324,11 +324,16 @@ pub fn list_threads(
 }
 
 pub fn show_thread(candor: &Candor, id: i64, json: bool) -> Result<(), ApiError> {
-    let detail = threads::get(candor, id)?;
-    output::value_or(json, &detail, || {
+    print_thread(&threads::get(candor, id)?, json);
+    Ok(())
+}
+
+/// A conversation with the start of each message.
+pub fn print_thread(detail: &threads::ThreadDetail, json: bool) {
+    output::value_or(json, detail, || {
         let mut text = format!(
-            "{} ({} messages)\n",
-            detail.summary.subject, detail.summary.message_count
+            "#{} {} ({} messages)\n",
+            detail.summary.id, detail.summary.subject, detail.summary.message_count
         );
         for m in &detail.messages {
             let from = m
@@ -350,7 +355,6 @@ pub fn show_thread(candor: &Candor, id: i64, json: bool) -> Result<(), ApiError>
         }
         text
     });
-    Ok(())
 }
 
 pub fn show_message(candor: &Candor, id: i64, raw: bool, json: bool) -> Result<(), ApiError> {

@@ -91,6 +91,13 @@ enum Command {
         #[arg(long)]
         raw: bool,
     },
+    /// Split a message (and the replies to it) off its conversation, for good.
+    Split { message_id: i64 },
+    /// Merge conversations into one, for good.
+    Merge {
+        #[arg(required = true, num_args = 2..)]
+        thread_ids: Vec<i64>,
+    },
     /// Mark messages read, unread, flagged or unflagged (here at once; on the
     /// server at the next sync).
     Mark {
@@ -216,6 +223,18 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Thread { id } => mail::show_thread(&open(&dir, &unlock)?, id, cli.json),
         Command::Message { id, raw } => {
             mail::show_message(&open(&dir, &unlock)?, id, raw, cli.json)
+        }
+        Command::Split { message_id } => {
+            let candor = open(&dir, &unlock)?;
+            let thread = api::threads::split(&candor, message_id)?;
+            mail::print_thread(&thread, cli.json);
+            Ok(())
+        }
+        Command::Merge { thread_ids } => {
+            let candor = open(&dir, &unlock)?;
+            let thread = api::threads::merge(&candor, &thread_ids)?;
+            mail::print_thread(&thread, cli.json);
+            Ok(())
         }
         Command::Mark { how, ids } => mail::mark(&open(&dir, &unlock)?, &ids, how, cli.json),
         Command::Move { folder, ids } => {

@@ -55,7 +55,7 @@ impl ApiError {
         }
     }
 
-    fn storage(message: impl Into<String>) -> Self {
+    pub(crate) fn storage(message: impl Into<String>) -> Self {
         Self {
             code: ErrorCode::Storage,
             message: message.into(),
@@ -95,6 +95,9 @@ impl From<StoreError> for ApiError {
             }
             StoreError::MessageNotFound(id) => {
                 Self::not_found(format!("Message {id} does not exist."))
+            }
+            StoreError::ThreadNotFound(id) => {
+                Self::not_found(format!("Conversation {id} does not exist."))
             }
             StoreError::WrongRecordKind { .. } => Self::invalid("kind", format!("{e}.")),
             StoreError::Corrupt { what } => Self::storage(format!(

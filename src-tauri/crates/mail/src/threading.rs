@@ -95,6 +95,47 @@ pub fn thread(messages: &[ThreadInput], merge: &SubjectMerge) -> Vec<Thread> {
     roots.iter().map(|&root| forest.flatten(root)).collect()
 }
 
+/// Applies the user's own threading (split and merge) to the computed
+/// conversations. `pinned[i]` is the group the user put message `i` in, if
+/// any. A pinned message goes to its group, whatever its references say;
+/// every other message goes where its nearest ancestor went, or, with no
+/// ancestor, starts a conversation of its own. So a message split off takes
+/// the replies to it along, two merged conversations stay one, and new
+/// replies follow the message they answer. Returns groups of input
+/// indices, each in conversation order, in order of first appearance.
+pub fn regroup(threads: &[Thread], pinned: &[Option<i64>]) -> Vec<Vec<usize>> {
+    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    enum Group {
+        Pinned(i64),
+        Tree(usize),
+    }
+    let mut order: Vec<Group> = Vec::new();
+    let mut members: HashMap<Group, Vec<usize>> = HashMap::new();
+    for (tree, thread) in threads.iter().enumerate() {
+        let mut group_of: HashMap<usize, Group> = HashMap::with_capacity(thread.messages.len());
+        for &(message, parent) in &thread.messages {
+            let group = match (pinned.get(message).copied().flatten(), parent) {
+                (Some(key), _) => Group::Pinned(key),
+                // Parents come first in a thread's order.
+                (None, Some(parent)) => group_of.get(&parent).copied().unwrap_or(Group::Tree(tree)),
+                (None, None) => Group::Tree(tree),
+            };
+            group_of.insert(message, group);
+            members
+                .entry(group)
+                .or_insert_with(|| {
+                    order.push(group);
+                    Vec::new()
+                })
+                .push(message);
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|g| members.remove(&g))
+        .collect()
+}
+
 fn clean_id(id: &str) -> &str {
     id.trim()
         .trim_start_matches('<')

@@ -261,3 +261,68 @@ fn threading_a_large_mailbox_is_linear_enough() {
     assert_eq!(threads.len(), 5_000);
     assert!(threads.iter().all(|t| t.messages.len() == 4));
 }
+
+/// The user's split and merge, applied on top of what references say.
+mod user_threading {
+    use super::*;
+    use candor_mail::threading::regroup;
+
+    fn regrouped(messages: &[ThreadInput], pinned: &[Option<i64>]) -> BTreeSet<BTreeSet<usize>> {
+        regroup(&thread(messages, &product()), pinned)
+            .into_iter()
+            .map(|g| g.into_iter().collect())
+            .collect()
+    }
+
+    /// Two conversations: 0 <- 1 <- 2 (a question and its answers), and 3 <- 4.
+    fn two_conversations() -> Vec<ThreadInput> {
+        vec![
+            msg(Some("a@x"), &[], "Offer", 100, &[ME, "anna@x"]),
+            msg(Some("b@x"), &["a@x"], "Re: Offer", 200, &[ME, "anna@x"]),
+            msg(
+                Some("c@x"),
+                &["a@x", "b@x"],
+                "Re: Offer",
+                300,
+                &[ME, "anna@x"],
+            ),
+            msg(Some("d@x"), &[], "Interview", 150, &[ME, "ben@x"]),
+            msg(Some("e@x"), &["d@x"], "Re: Interview", 250, &[ME, "ben@x"]),
+        ]
+    }
+
+    #[test]
+    fn nothing_pinned_changes_nothing() {
+        let messages = two_conversations();
+        assert_eq!(
+            regrouped(&messages, &[None; 5]),
+            groups(&thread(&messages, &product()))
+        );
+    }
+
+    #[test]
+    fn a_split_message_takes_its_replies_along() {
+        let pinned = [None, Some(1), None, None, None];
+        assert_eq!(
+            regrouped(&two_conversations(), &pinned),
+            set(&[&[0], &[1, 2], &[3, 4]]),
+            "1 was split off; 2 answers 1, so it follows"
+        );
+    }
+
+    #[test]
+    fn merged_conversations_stay_one_and_new_replies_follow() {
+        // The user merged both conversations (every message then pinned to
+        // one group); 5 arrived later, answering 4.
+        let mut messages = two_conversations();
+        messages.push(msg(
+            Some("f@x"),
+            &["d@x", "e@x"],
+            "Re: Interview",
+            400,
+            &[ME, "ben@x"],
+        ));
+        let pinned = [Some(0), Some(0), Some(0), Some(0), Some(0), None];
+        assert_eq!(regrouped(&messages, &pinned), set(&[&[0, 1, 2, 3, 4, 5]]));
+    }
+}

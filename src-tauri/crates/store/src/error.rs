@@ -73,6 +73,8 @@ pub enum StoreError {
     RecordNotFound(i64),
     #[error("message {0} does not exist")]
     MessageNotFound(i64),
+    #[error("conversation {0} does not exist")]
+    ThreadNotFound(i64),
     #[error("record {id} is a {actual}, not a {expected}")]
     WrongRecordKind {
         id: i64,

@@ -95,6 +95,8 @@ pub struct ThreadingRow {
     pub subject: String,
     pub date: i64,
     pub participants: Vec<String>,
+    /// The group the user put this message in (split or merge), if any.
+    pub pinned_group: Option<i64>,
 }
 
 /// One line of a thread list.
@@ -303,7 +305,8 @@ impl Store {
             participants.entry(id).or_default().push(address);
         }
         let mut stmt = self.conn.prepare(
-            "SELECT id, message_id_header, in_reply_to, references_header, subject, coalesce(sent_at, received_at)
+            "SELECT id, message_id_header, in_reply_to, references_header, subject, coalesce(sent_at, received_at),
+                    pinned_group
              FROM messages ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -315,6 +318,7 @@ impl Store {
                 subject: r.get(4)?,
                 date: r.get(5)?,
                 participants: Vec::new(),
+                pinned_group: r.get(6)?,
             })
         })?;
         let mut out: Vec<ThreadingRow> = rows.collect::<Result<_, _>>()?;
@@ -322,6 +326,55 @@ impl Store {
             row.participants = participants.remove(&row.id).unwrap_or_default();
         }
         Ok(out)
+    }
+
+    /// Splits a message off its conversation: from now on it (and the
+    /// replies to it) form a conversation of their own, whatever their
+    /// references say. The caller rebuilds the conversations.
+    pub fn split_message(&mut self, message_id: i64) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let key = fresh_group_key(&tx)?;
+        let n = tx.execute(
+            "UPDATE messages SET pinned_group = ?2, thread_pinned = 1 WHERE id = ?1",
+            params![message_id, key],
+        )?;
+        if n == 0 {
+            return Err(StoreError::MessageNotFound(message_id));
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Merges conversations into one, kept that way across resyncs (new
+    /// replies to any of their messages join it too). The caller rebuilds
+    /// the conversations.
+    pub fn merge_threads(&mut self, thread_ids: &[i64]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let key = fresh_group_key(&tx)?;
+        {
+            let mut pin = tx.prepare(
+                "UPDATE messages SET pinned_group = ?2, thread_pinned = 1 WHERE thread_id = ?1",
+            )?;
+            for id in thread_ids {
+                if pin.execute(params![id, key])? == 0 {
+                    return Err(StoreError::ThreadNotFound(*id));
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The conversation a message is in.
+    pub fn thread_of_message(&self, message_id: i64) -> Result<Option<i64>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT thread_id FROM messages WHERE id = ?1",
+                [message_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(StoreError::MessageNotFound(message_id))
     }
 
     /// Records the conversations: each group of message ids (root first)
@@ -695,4 +748,13 @@ fn write_parts(tx: &Transaction<'_>, id: i64, m: &NewMessage) -> rusqlite::Resul
         params![id, m.subject, m.text_plain.as_deref().unwrap_or_default(), addresses.join("\n"), names.join("\n")],
     )?;
     Ok(())
+}
+
+/// A group key no message carries yet.
+fn fresh_group_key(tx: &rusqlite::Transaction<'_>) -> Result<i64, StoreError> {
+    Ok(tx.query_row(
+        "SELECT coalesce(max(pinned_group), 0) + 1 FROM messages",
+        [],
+        |r| r.get(0),
+    )?)
 }

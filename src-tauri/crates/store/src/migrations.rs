@@ -30,6 +30,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "task_sources",
         sql: include_str!("../migrations/0002_task_sources.sql"),
     },
+    Migration {
+        version: 3,
+        name: "user_threading",
+        sql: include_str!("../migrations/0003_user_threading.sql"),
+    },
 ];
 
 /// The schema version this build writes.
@@ -124,6 +129,10 @@ mod tests {
         (
             2,
             "da2cf2e9e2842d31a1d656bba321c078c1a6b5e6d00cd4d820b1f2800a9af72c",
+        ),
+        (
+            3,
+            "614b363c0a1ba633fe96208ad2a7887971a56be75f51864504918820c462b527",
         ),
     ];
 

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use candor_mail::mime::{Mailbox, project};
-use candor_mail::threading::{SubjectMerge, ThreadInput, thread};
+use candor_mail::threading::{SubjectMerge, ThreadInput, regroup, thread};
 use candor_store::Store;
 use candor_store::messages::{AddressRole, NewAddress, NewAttachment, NewMessage};
 
@@ -89,7 +89,8 @@ fn split_ids(ids: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Rebuilds every conversation from the stored messages; returns how many there are.
+/// Rebuilds every conversation from the stored messages, with the user's
+/// splits and merges applied on top; returns how many there are.
 pub(crate) fn rethread(store: &mut Store) -> Result<usize, ApiError> {
     let rows = store.threading_rows()?;
     let own: HashSet<String> = store.own_addresses()?.into_iter().collect();
@@ -108,9 +109,10 @@ pub(crate) fn rethread(store: &mut Store) -> Result<usize, ApiError> {
         &inputs,
         &SubjectMerge::RepliesSharingACorrespondent { own_addresses: own },
     );
-    let groups: Vec<Vec<i64>> = threads
-        .iter()
-        .map(|t| t.message_indices().map(|i| rows[i].id).collect())
+    let pinned: Vec<Option<i64>> = rows.iter().map(|r| r.pinned_group).collect();
+    let groups: Vec<Vec<i64>> = regroup(&threads, &pinned)
+        .into_iter()
+        .map(|group| group.into_iter().map(|i| rows[i].id).collect())
         .collect();
     store.apply_threads(&groups)?;
     Ok(groups.len())

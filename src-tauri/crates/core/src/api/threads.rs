@@ -61,3 +61,47 @@ pub fn message_raw(candor: &Candor, id: i64) -> Result<Vec<u8>, ApiError> {
         .message_raw(id)?
         .ok_or_else(|| ApiError::not_found(format!("Message {id} does not exist.")))
 }
+
+/// Splits a message (with the replies to it) off its conversation, for
+/// good: resyncs keep it apart. Returns its new conversation.
+pub fn split(candor: &Candor, message_id: i64) -> Result<ThreadDetail, ApiError> {
+    let thread = {
+        let mut store = candor.store();
+        store.split_message(message_id)?;
+        super::mail::rethread(&mut store)?;
+        store.thread_of_message(message_id)?
+    };
+    get(candor, thread.ok_or_else(|| unthreaded(message_id))?)
+}
+
+/// Merges conversations into one, for good: resyncs keep them together and
+/// new replies to any of them join. Returns the merged conversation.
+pub fn merge(candor: &Candor, thread_ids: &[i64]) -> Result<ThreadDetail, ApiError> {
+    if thread_ids.len() < 2 {
+        return Err(ApiError::invalid(
+            "threads",
+            "Name at least two conversations to merge.",
+        ));
+    }
+    let (anchor, thread) = {
+        let mut store = candor.store();
+        // Any message of the first conversation finds the merged one after.
+        let anchor = store
+            .thread_messages(thread_ids[0])?
+            .first()
+            .map(|m| m.id)
+            .ok_or_else(|| {
+                ApiError::not_found(format!("Conversation {} does not exist.", thread_ids[0]))
+            })?;
+        store.merge_threads(thread_ids)?;
+        super::mail::rethread(&mut store)?;
+        (anchor, store.thread_of_message(anchor)?)
+    };
+    get(candor, thread.ok_or_else(|| unthreaded(anchor))?)
+}
+
+fn unthreaded(message_id: i64) -> ApiError {
+    ApiError::storage(format!(
+        "Message {message_id} belongs to no conversation after rethreading; run `candor db check`."
+    ))
+}
