@@ -110,3 +110,38 @@ echo "entries: $(secret-tool search --all service Candor 2>&1 | grep -c '^secret
         "a lost key must never lead to a new, empty database"
     );
 }
+
+/// An account's password goes to the keyring beside the database key, and
+/// leaves it when the account is removed (the database key stays).
+#[test]
+fn an_account_password_lives_in_the_keyring_and_leaves_with_the_account() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let home = tmp.path();
+    std::fs::create_dir_all(home.join("run")).expect("runtime dir");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(home.join("run"), std::fs::Permissions::from_mode(0o700))
+            .expect("chmod");
+    }
+    let (status, stdout, stderr) = in_keyring_session(
+        home,
+        r#""$CANDOR" --data-dir "$DATA" init >/dev/null
+IMAP_PASSWORD=account-secret-value "$CANDOR" --data-dir "$DATA" account add --name Work \
+    --email me@agency.example --imap-host localhost --username me --password-env IMAP_PASSWORD
+echo "with the account: $(secret-tool search --all service Candor 2>&1 | grep -c '^secret = ' || true)"
+secret-tool search --all service Candor 2>&1 | grep -c 'account-secret-value' || true
+"$CANDOR" --data-dir "$DATA" account remove Work
+echo "after removing it: $(secret-tool search --all service Candor 2>&1 | grep -c '^secret = ' || true)"
+"$CANDOR" --data-dir "$DATA" record list client"#,
+    );
+    assert_eq!(status, 0, "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(
+        stdout.contains("with the account: 2"),
+        "the database key and the account's password: {stdout}"
+    );
+    assert!(
+        stdout.contains("after removing it: 1"),
+        "only the database key is left, and the database still opens: {stdout}"
+    );
+}

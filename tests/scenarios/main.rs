@@ -1,6 +1,7 @@
 //! GUI-free scenarios against the real `candor` binary and real system
 //! components (the sqlite3 shell, a Secret Service keyring).
 
+mod account_remove;
 mod cli_records;
 mod demo;
 mod encryption;

@@ -167,6 +167,15 @@ fn open_database(
         dir: dir.to_path_buf(),
         source,
     };
+    // SQLCipher sets up its crypto provider (OpenSSL) when the first key is
+    // given; two threads keying their first connections at the same moment
+    // have been seen to fail with "An error occurred with PRAGMA key" (the
+    // store's tests open many databases in parallel). Opening is rare, so
+    // keying one connection at a time costs nothing.
+    static KEYING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let keying = KEYING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut conn =
         Connection::open_with_flags(dir.join(DATABASE_FILE_NAME), flags).map_err(sqlite)?;
 
@@ -208,6 +217,8 @@ fn open_database(
             _ => sqlite(e),
         });
     }
+
+    drop(keying);
 
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(sqlite)?;
