@@ -23,6 +23,16 @@ pub struct Dovecot {
     pub lmtp_port: u16,
 }
 
+/// Which IMAP extensions the server announces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// Dovecot as it comes: CONDSTORE, QRESYNC, MOVE, UIDPLUS, IDLE, ...
+    Current,
+    /// Plain IMAP4rev1 (with IDLE and SPECIAL-USE): the paths a client takes
+    /// with servers that lack the newer extensions.
+    Imap4rev1,
+}
+
 /// One mail user: name and password (PLAIN scheme, test values only).
 pub const USERS: &[(&str, &str)] = &[
     ("recruiter", "recruiter-secret"),
@@ -39,7 +49,12 @@ fn id_of(flag: &str, name: &str) -> Result<u32> {
 }
 
 impl Dovecot {
+    /// A current server: CONDSTORE, QRESYNC, MOVE, UIDPLUS, IDLE.
     pub fn start() -> Result<Self> {
+        Self::start_as(Profile::Current)
+    }
+
+    pub fn start_as(profile: Profile) -> Result<Self> {
         let dovecot = require_program("dovecot", "dovecot-imapd")?;
         require_program("openssl", "openssl")?;
         let dir = tempfile::Builder::new()
@@ -95,7 +110,7 @@ impl Dovecot {
                 free_port()?,
                 free_port()?,
             );
-            match start_on(&dovecot, root, uid, gid, ports) {
+            match start_on(&dovecot, root, (uid, gid), ports, profile) {
                 Ok(()) => break ports,
                 Err(e) if attempt < 3 && port_clash(&e) => {
                     eprintln!("dovecot: retrying on new ports after: {e}");
@@ -193,14 +208,23 @@ fn port_clash(e: &anyhow::Error) -> bool {
 fn start_on(
     dovecot: &Path,
     root: &Path,
-    uid: u32,
-    gid: u32,
+    (uid, gid): (u32, u32),
     (imap_port, imaps_port, pop3_port, pop3s_port, lmtp_port): (u16, u16, u16, u16, u16),
+    profile: Profile,
 ) -> Result<()> {
     let d = root.display();
+    let capabilities = match profile {
+        Profile::Current => "",
+        // What an older or simpler server announces after login: plain
+        // IMAP4rev1 with IDLE and SPECIAL-USE, no change tracking, no MOVE,
+        // no UIDPLUS (so EXPUNGE removes every \Deleted message).
+        Profile::Imap4rev1 => {
+            "imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT THREAD=REFERENCES LITERAL+ NAMESPACE CHILDREN SPECIAL-USE\n"
+        }
+    };
     let config = format!(
         r#"protocols = imap pop3 lmtp
-listen = 127.0.0.1
+{capabilities}listen = 127.0.0.1
 base_dir = {d}/run
 state_dir = {d}/state
 log_path = {d}/dovecot.log

@@ -4,7 +4,7 @@
 //! errors, folders come with their roles, and messages arrive byte for byte.
 
 use candor_mail::imap::{FolderRole, ImapError, ImapSession, NetError, Security, ServerLogin};
-use candor_tests::dovecot::{Dovecot, USERS};
+use candor_tests::dovecot::{Dovecot, Profile, USERS};
 use zeroize::Zeroizing;
 
 fn config(port: u16, security: Security, pinned: Option<String>) -> ServerLogin {
@@ -177,4 +177,26 @@ async fn folders_have_roles_and_messages_arrive_byte_for_byte() {
         assert!(m.internal_date.is_some());
     }
     session.logout().await.expect("logout");
+}
+
+/// The extensions the sync relies on are read from what the server
+/// announces after login, so a server without them is met with the plain
+/// IMAP4rev1 paths (the two-way actions scenario runs against both).
+#[tokio::test(flavor = "multi_thread")]
+async fn extensions_are_taken_from_what_the_server_announces() {
+    for (profile, expected) in [(Profile::Current, true), (Profile::Imap4rev1, false)] {
+        let server = Dovecot::start_as(profile).expect("dovecot");
+        let pinned = server.certificate_pem().expect("pem");
+        let session = ImapSession::connect(&config(server.imaps_port, Security::Tls, Some(pinned)))
+            .await
+            .expect("connect");
+        let caps = session.capabilities();
+        assert_eq!(
+            (caps.condstore, caps.move_, caps.uidplus),
+            (expected, expected, expected),
+            "{profile:?}: {caps:?}"
+        );
+        assert!(caps.idle, "{profile:?} has IDLE");
+        session.logout().await.expect("logout");
+    }
 }

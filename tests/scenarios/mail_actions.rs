@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use candor_tests::Cli;
-use candor_tests::dovecot::{Dovecot, USERS};
+use candor_tests::dovecot::{Dovecot, Profile, USERS};
 
 fn mail(id: &str, subject: &str) -> Vec<u8> {
     format!(
@@ -75,7 +75,18 @@ fn total_fetched(report: &serde_json::Value) -> u64 {
 
 #[test]
 fn changes_made_here_reach_the_server_and_changes_there_come_back() {
-    let server = Dovecot::start().expect("dovecot");
+    round_trip(Profile::Current);
+}
+
+/// The same with a server that has neither CONDSTORE (flags are compared in
+/// full), MOVE (a move is COPY and delete) nor UIDPLUS (EXPUNGE).
+#[test]
+fn the_same_holds_with_a_plain_imap4rev1_server() {
+    round_trip(Profile::Imap4rev1);
+}
+
+fn round_trip(profile: Profile) {
+    let server = Dovecot::start_as(profile).expect("dovecot");
     for (id, subject) in [
         ("read@cand", "Please read"),
         ("move@cand", "Please archive"),

@@ -5,6 +5,7 @@ mod account_remove;
 mod cli_records;
 mod demo;
 mod encryption;
+mod hostile_mail;
 mod imap_client;
 mod imap_sync;
 mod keyring;
