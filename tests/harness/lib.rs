@@ -12,6 +12,7 @@
 pub mod display;
 pub mod dovecot;
 pub mod driver;
+pub mod postfix;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,9 +1,10 @@
 //! candor-mail: the mail protocols and formats, with no storage and no UI.
 //!
-//! Today: email address syntax (RFC 5322 addr-spec, with UTF-8 local parts as
-//! RFC 6531 allows), the MIME projection of a raw message (`mime`), base
-//! subjects in many languages (`subject`) and conversation threading
-//! (`threading`). The sync engine adds IMAP, POP3 and SMTP here.
+//! Email address syntax (RFC 5322 addr-spec, with UTF-8 local parts as RFC
+//! 6531 allows), the MIME projection of a raw message (`mime`), base
+//! subjects in many languages (`subject`), conversation threading
+//! (`threading`), and the IMAP, POP3 and SMTP clients over one connection
+//! layer with one set of certificate rules (`net`, `tls`).
 //!
 //! Must not: touch the database (it returns values; candor-core stores them),
 //! know about Tauri, or log message content or credentials.
@@ -13,6 +14,7 @@ pub mod imap;
 pub mod mime;
 pub mod net;
 pub mod pop3;
+pub mod smtp;
 pub mod subject;
 pub mod threading;
 pub mod tls;
