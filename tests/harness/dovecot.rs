@@ -37,6 +37,8 @@ pub enum Profile {
 pub const USERS: &[(&str, &str)] = &[
     ("recruiter", "recruiter-secret"),
     ("candidate", "candidate-secret"),
+    // A colleague, for mail the recruiter copies (or blind-copies) to someone.
+    ("boss", "boss-secret"),
 ];
 
 fn id_of(flag: &str, name: &str) -> Result<u32> {

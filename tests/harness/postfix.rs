@@ -101,6 +101,8 @@ local_recipient_maps =
 alias_maps =
 alias_database =
 relayhost =
+# Providers take 25 MB and more; the tests send big attachments.
+message_size_limit = 104857600
 virtual_mailbox_domains = test
 virtual_transport = lmtp:inet:127.0.0.1:{lmtp}
 smtpd_tls_cert_file = {dovecot_dir}/cert.pem
@@ -197,6 +199,38 @@ smtpd_recipient_restrictions = check_recipient_access texthash:{d}/conf/rejected
             }
         }
         Ok(server)
+    }
+
+    /// Stops the server (a dead outgoing server, for the client).
+    pub fn stop(&self) {
+        self.postfix(&["stop"]);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", self.submissions_port)).is_ok() {
+            assert!(Instant::now() < deadline, "postfix did not stop");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Starts it again on the same ports.
+    pub fn resume(&self) {
+        self.postfix(&["start"]);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", self.submissions_port)).is_err() {
+            assert!(Instant::now() < deadline, "postfix did not start again");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn postfix(&self, args: &[&str]) {
+        let status = Command::new("postfix")
+            .arg("-c")
+            .arg(self.dir.path().join("conf"))
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("run postfix");
+        assert!(status.success(), "postfix {args:?} failed:\n{}", self.log());
     }
 
     pub fn log(&self) -> String {

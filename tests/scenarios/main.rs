@@ -13,6 +13,7 @@ mod mail_actions;
 mod mail_import;
 mod pop3_sync;
 mod record_mail;
+mod sending;
 mod smtp_submission;
 mod sync_faults;
 mod sync_watch;

@@ -65,6 +65,14 @@ pub struct AddAccount {
     /// (for servers with their own certificate; check its fingerprint first).
     #[arg(long, value_name = "PEM_FILE")]
     trust_cert: Option<PathBuf>,
+    /// The outgoing (SMTP) server; it takes the same user name and password.
+    #[arg(long)]
+    smtp_host: Option<String>,
+    #[arg(long, default_value_t = 465)]
+    smtp_port: u16,
+    /// tls (port 465), starttls (port 587), or none (a server on this machine only).
+    #[arg(long, default_value = "tls", value_parser = ["tls", "starttls", "none"])]
+    smtp_security: String,
 }
 
 fn pop3_delete(text: &str) -> Result<accounts::Pop3Delete, ApiError> {
@@ -163,6 +171,11 @@ pub fn account(candor: &Candor, command: AccountCommand, json: bool) -> Result<(
                         username: add.username.unwrap_or_default(),
                         password: zeroize::Zeroizing::new(password),
                         pinned_certificate_pem: pinned,
+                        outgoing: add.smtp_host.map(|host| accounts::OutgoingSettings {
+                            host,
+                            port: add.smtp_port,
+                            security: add.smtp_security,
+                        }),
                     },
                 )?
             };

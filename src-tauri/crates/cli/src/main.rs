@@ -11,6 +11,7 @@
 mod mail;
 mod output;
 mod records;
+mod send;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -90,6 +91,14 @@ enum Command {
         id: i64,
         #[arg(long)]
         raw: bool,
+    },
+    /// Write and send a message (sent at once unless --at is later; a
+    /// message the server cannot take now waits in the outbox).
+    Send(Box<send::SendArgs>),
+    /// Messages waiting to go out, sent lately, or refused.
+    Outbox {
+        #[command(subcommand)]
+        action: Option<send::OutboxCommand>,
     },
     /// Split a message (and the replies to it) off its conversation, for good.
     Split { message_id: i64 },
@@ -224,6 +233,8 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Message { id, raw } => {
             mail::show_message(&open(&dir, &unlock)?, id, raw, cli.json)
         }
+        Command::Send(args) => send::send(&open(&dir, &unlock)?, *args, cli.json),
+        Command::Outbox { action } => send::outbox(&open(&dir, &unlock)?, action, cli.json),
         Command::Split { message_id } => {
             let candor = open(&dir, &unlock)?;
             let thread = api::threads::split(&candor, message_id)?;

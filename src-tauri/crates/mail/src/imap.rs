@@ -380,6 +380,31 @@ impl ImapSession {
         .map_err(protocol)
     }
 
+    /// Stores a message in `folder` (a sent message in Sent, marked read).
+    pub async fn append(&mut self, folder: &str, raw: &[u8], seen: bool) -> Result<(), ImapError> {
+        let flags = seen.then_some("(\\Seen)");
+        timed(self.session.append(folder, flags, None, raw))
+            .await?
+            .map_err(protocol)
+    }
+
+    /// Whether the selected folder holds a message with this Message-ID
+    /// (without brackets): how a sender finds out, after a crash, whether a
+    /// message went out.
+    pub async fn has_message_id(&mut self, message_id: &str) -> Result<bool, ImapError> {
+        // A quoted IMAP string: backslashes and quotes escaped.
+        let quoted = format!("<{message_id}>")
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"");
+        let found = timed(
+            self.session
+                .uid_search(format!("HEADER Message-ID \"{quoted}\"")),
+        )
+        .await?
+        .map_err(protocol)?;
+        Ok(!found.is_empty())
+    }
+
     /// Waits in IDLE (RFC 2177) on the selected folder until the server
     /// reports a change or `wait` passes (servers drop IDLE after 30
     /// minutes, so callers keep `wait` well under that).

@@ -10,6 +10,7 @@
 //! know about Tauri, or log message content or credentials.
 
 pub mod address;
+pub mod compose;
 pub mod imap;
 pub mod mime;
 pub mod net;

@@ -90,6 +90,25 @@ pub struct NewServerAccount {
     pub pop3_delete_after_days: Option<u32>,
     /// POP3: delete from the server when deleted here.
     pub pop3_delete_when_deleted_here: bool,
+    /// The SMTP server (host, port, security), with the incoming server's
+    /// user name and password.
+    pub outgoing: Option<(String, u16, String)>,
+}
+
+/// How to reach an account's outgoing (SMTP) server. The user name and
+/// password are the incoming server's.
+#[derive(Debug, Clone)]
+pub struct OutgoingServer {
+    pub account_id: i64,
+    pub name: String,
+    pub email_address: String,
+    pub host: String,
+    pub port: u16,
+    pub security: String,
+    pub username: String,
+    pub incoming_protocol: String,
+    pub incoming_host: Option<String>,
+    pub pinned_certificate_pem: Option<String>,
 }
 
 /// How to reach an account's incoming server.
@@ -113,8 +132,9 @@ impl Store {
         self.conn.execute(
             "INSERT INTO accounts (owner_user_id, name, email_address, incoming_protocol, incoming_host,
                 incoming_port, incoming_security, incoming_username, pinned_certificate_pem, created_at,
-                pop3_leave_on_server, pop3_delete_after_days, pop3_delete_when_deleted_here)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                pop3_leave_on_server, pop3_delete_after_days, pop3_delete_when_deleted_here,
+                outgoing_host, outgoing_port, outgoing_security, outgoing_username)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             params![
                 owner,
                 a.name,
@@ -128,7 +148,11 @@ impl Store {
                 now_unix(),
                 a.pop3_delete_after_days.is_none() && !a.pop3_delete_when_deleted_here,
                 a.pop3_delete_after_days,
-                a.pop3_delete_when_deleted_here
+                a.pop3_delete_when_deleted_here,
+                a.outgoing.as_ref().map(|o| &o.0),
+                a.outgoing.as_ref().map(|o| o.1),
+                a.outgoing.as_ref().map(|o| &o.2),
+                a.outgoing.as_ref().map(|_| &a.username),
             ],
         )?;
         Ok(self.conn.last_insert_rowid())
@@ -155,6 +179,34 @@ impl Store {
                         pinned_certificate_pem: r.get(6)?,
                         pop3_delete_after_days: r.get(7)?,
                         pop3_delete_when_deleted_here: r.get(8)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// The account's SMTP server, if it has one.
+    pub fn outgoing_server(&self, account_id: i64) -> Result<Option<OutgoingServer>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT name, email_address, outgoing_host, outgoing_port, outgoing_security,
+                        coalesce(outgoing_username, incoming_username), incoming_protocol, incoming_host,
+                        pinned_certificate_pem
+                 FROM accounts WHERE id = ?1 AND outgoing_host IS NOT NULL",
+                [account_id],
+                |r| {
+                    Ok(OutgoingServer {
+                        account_id,
+                        name: r.get(0)?,
+                        email_address: r.get(1)?,
+                        host: r.get(2)?,
+                        port: r.get(3)?,
+                        security: r.get(4)?,
+                        username: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                        incoming_protocol: r.get(6)?,
+                        incoming_host: r.get(7)?,
+                        pinned_certificate_pem: r.get(8)?,
                     })
                 },
             )

@@ -118,6 +118,16 @@ impl Store {
             .optional()?)
     }
 
+    /// A folder's name on the server.
+    pub fn folder_name(&self, folder_id: i64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT name FROM folders WHERE id = ?1", [folder_id], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
     /// Where a message is kept: its account, and its folder's id and role.
     pub fn message_place(
         &self,

@@ -23,6 +23,7 @@ pub mod links;
 pub mod messages;
 pub mod migrations;
 mod open;
+pub mod outbox;
 pub mod records;
 pub mod tasks;
 mod time;

@@ -226,13 +226,17 @@ impl Store {
             return Ok(Inserted::Duplicate(id));
         }
         if let Some(uid) = m.uid {
-            // A message moved here by the user arrives from the server under
-            // its new UID: the local copy takes that UID instead of a twin.
+            // A message moved here by the user, or sent by the user and kept
+            // in Sent, arrives from the server under a UID of its own: the
+            // local copy takes that UID instead of getting a twin. Sent mail
+            // is known by its Message-ID too, as providers that file it
+            // themselves may rewrite a header or two.
             let moved_here: Option<i64> = tx
                 .query_row(
-                    "SELECT id FROM messages WHERE folder_id = ?1 AND uid IS NULL AND source_sha256 = ?2
+                    "SELECT id FROM messages WHERE folder_id = ?1 AND uid IS NULL
+                       AND (source_sha256 = ?2 OR (?3 IS NOT NULL AND message_id_header = ?3))
                      ORDER BY id LIMIT 1",
-                    params![m.folder_id, source_sha256],
+                    params![m.folder_id, source_sha256, m.message_id_header],
                     |r| r.get(0),
                 )
                 .optional()?;

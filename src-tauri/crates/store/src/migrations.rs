@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "user_threading",
         sql: include_str!("../migrations/0003_user_threading.sql"),
     },
+    Migration {
+        version: 4,
+        name: "outbox_envelope",
+        sql: include_str!("../migrations/0004_outbox_envelope.sql"),
+    },
 ];
 
 /// The schema version this build writes.
@@ -133,6 +138,10 @@ mod tests {
         (
             3,
             "614b363c0a1ba633fe96208ad2a7887971a56be75f51864504918820c462b527",
+        ),
+        (
+            4,
+            "2973dd405e5c89baca906ac7cd5b8d7bb67dd481d726690229d4a09403e11421",
         ),
     ];
 

@@ -77,6 +77,7 @@ fn mailbox() -> (Mailbox, i64) {
             pinned_certificate_pem: None,
             pop3_delete_after_days: None,
             pop3_delete_when_deleted_here: false,
+            outgoing: None,
         })
         .expect("account");
     let inbox = store

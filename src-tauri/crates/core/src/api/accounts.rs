@@ -96,6 +96,17 @@ pub struct NewMailAccount {
     pub password: zeroize::Zeroizing<String>,
     /// A server certificate the user decided to trust for this account.
     pub pinned_certificate_pem: Option<String>,
+    /// The SMTP server, which takes the same user name and password.
+    pub outgoing: Option<OutgoingSettings>,
+}
+
+/// Where an account sends from.
+#[derive(Debug, Clone)]
+pub struct OutgoingSettings {
+    pub host: String,
+    pub port: u16,
+    /// "tls", "starttls" or "none" (none only for servers on this machine).
+    pub security: String,
 }
 
 /// Adds an IMAP or POP3 account; its password goes where the database key
@@ -146,6 +157,26 @@ pub fn add_server(candor: &Candor, a: NewMailAccount) -> Result<AccountSummary, 
             "Enter the password (or app-specific password).",
         ));
     }
+    if let Some(out) = &a.outgoing {
+        if out.host.trim().is_empty() {
+            return Err(ApiError::invalid(
+                "smtp_host",
+                "Enter the outgoing server's name.",
+            ));
+        }
+        if !matches!(out.security.as_str(), "tls" | "starttls" | "none") {
+            return Err(ApiError::invalid(
+                "smtp_security",
+                "Security is tls, starttls or none.",
+            ));
+        }
+        if out.security == "none" && !is_loopback(&out.host) {
+            return Err(ApiError::invalid(
+                "smtp_security",
+                "Without TLS your password would cross the network in clear; use tls or starttls (none is only for a server on this machine).",
+            ));
+        }
+    }
     let mut store = candor.store();
     if store.account_id_by_name(name)?.is_some() {
         return Err(ApiError::invalid(
@@ -170,6 +201,10 @@ pub fn add_server(candor: &Candor, a: NewMailAccount) -> Result<AccountSummary, 
             _ => None,
         },
         pop3_delete_when_deleted_here: a.pop3_delete == Pop3Delete::WhenDeletedHere,
+        outgoing: a
+            .outgoing
+            .as_ref()
+            .map(|o| (o.host.trim().to_owned(), o.port, o.security.clone())),
     })?;
     super::credentials::save(candor, &mut store, id, &a.password)?;
     store

@@ -117,3 +117,12 @@ pub(crate) fn rethread(store: &mut Store) -> Result<usize, ApiError> {
     store.apply_threads(&groups)?;
     Ok(groups.len())
 }
+
+/// Rebuilds conversations if some message belongs to none yet (mail just
+/// stored, or a crash between storing and threading).
+pub(crate) fn rethread_if_unthreaded(store: &mut Store) -> Result<(), ApiError> {
+    if store.has_unthreaded_messages()? {
+        rethread(store)?;
+    }
+    Ok(())
+}

@@ -10,6 +10,7 @@ pub mod import;
 mod mail;
 pub mod records;
 pub mod search;
+pub mod send;
 pub mod sync;
 pub mod threads;
 

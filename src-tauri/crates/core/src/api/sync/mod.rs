@@ -193,6 +193,13 @@ async fn sync_account(
         ..AccountSyncReport::default()
     };
 
+    if !matches!(incoming, Incoming::Local) {
+        // The outbox first: what the user wrote goes out before anything
+        // else. Its failures stay with each message (`candor outbox`).
+        if let Err(e) = super::send::send_account(candor, account_id, false).await {
+            tracing::warn!(account = %name, reason = %e.message, "sending from the outbox failed");
+        }
+    }
     let result = match &incoming {
         Incoming::Local => return Ok(report),
         Incoming::Pop3(config) => pop3::sync(candor, account_id, config, &mut report)

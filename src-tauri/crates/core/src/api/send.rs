@@ -1,0 +1,574 @@
+//! Sending: write, queue, send, file a copy in Sent.
+//!
+//! [`queue`] checks everything that can be checked here (addresses,
+//! attachments, the account's outgoing server), builds the message and fixes
+//! it in the outbox with its Message-ID before any network work. The sender
+//! ([`send_due`], and every account sync) then hands it to the SMTP server:
+//! temporary failures (4xx, network, a refused login) keep it queued with
+//! back-off; a permanent refusal (5xx) fails it with the server's words,
+//! never retried. A message a crash caught mid-handover is looked for in the
+//! Sent folder by its Message-ID before it is sent again. After sending, a
+//! copy goes to the server's Sent folder (IMAP APPEND, marked read) except
+//! at providers that file sent mail themselves, and to the local Sent folder
+//! at once; the server's copy, when a sync brings it, takes the local one's
+//! place rather than doubling it.
+
+use std::path::PathBuf;
+
+use candor_mail::compose::{ComposeError, Draft, OutgoingAttachment, compose};
+use candor_mail::imap::ImapSession;
+use candor_mail::smtp::{Security, ServerLogin, SmtpError, SmtpSession};
+pub use candor_store::outbox::OutboxEntry;
+use candor_store::outbox::{NewOutgoing, Outgoing};
+use serde::Serialize;
+
+use super::Candor;
+use super::mail::NewMessageFrom;
+use crate::ApiError;
+
+/// What the user wrote, as the CLI and the compose form pass it.
+#[derive(Debug, Clone, Default)]
+pub struct OutgoingDraft {
+    pub account: String,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub bcc: Vec<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+    pub attachments: Vec<PathBuf>,
+    /// The message answered: a local message id, or a Message-ID header.
+    pub reply_to: Option<String>,
+    /// When to send (Unix seconds); now when `None`.
+    pub send_at: Option<i64>,
+}
+
+/// A message now in the outbox.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Queued {
+    pub id: i64,
+    pub message_id: String,
+    pub send_at: i64,
+}
+
+/// What became of one message in a sending pass.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SendOutcome {
+    pub id: i64,
+    pub message_id: String,
+    /// "sent", "queued" (will be retried), "failed" or "unknown".
+    pub state: String,
+    pub error: Option<String>,
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+}
+
+/// The wait before retrying after `attempts` temporary failures: 1, 2, 4
+/// ... minutes, at most an hour.
+fn retry_delay(attempts: u32) -> i64 {
+    (60 * 2_i64.pow(attempts.min(6))).min(3_600)
+}
+
+/// A type for an attachment, from its file name.
+fn content_type_of(path: &std::path::Path) -> &'static str {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    match ext.as_str() {
+        "pdf" => "application/pdf",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "rtf" => "application/rtf",
+        "txt" => "text/plain",
+        "csv" => "text/csv",
+        "html" | "htm" => "text/html",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "zip" => "application/zip",
+        "ics" => "text/calendar",
+        "vcf" => "text/vcard",
+        _ => "application/octet-stream",
+    }
+}
+
+fn compose_error(e: ComposeError) -> ApiError {
+    let field = match &e {
+        ComposeError::InvalidAddress { field, .. } => *field,
+        ComposeError::NoRecipients => "to",
+        ComposeError::InvalidContentType { .. } => "attachments",
+        ComposeError::Build(_) => "message",
+    };
+    ApiError::invalid(field, e.to_string())
+}
+
+/// Checks, builds and queues a message; nothing goes over the network.
+pub fn queue(candor: &Candor, draft: OutgoingDraft) -> Result<Queued, ApiError> {
+    let mut store = candor.store();
+    let account_id = super::accounts::resolve(&store, &draft.account)?;
+    let server = store.outgoing_server(account_id)?.ok_or_else(|| {
+        ApiError::invalid(
+            "account",
+            format!(
+                "The account \"{}\" has no outgoing (SMTP) server; add one to send from it.",
+                draft.account.trim()
+            ),
+        )
+    })?;
+    let mut attachments = Vec::new();
+    for path in &draft.attachments {
+        let data = std::fs::read(path).map_err(|e| {
+            ApiError::invalid(
+                "attachments",
+                format!("The attachment {} could not be read: {e}.", path.display()),
+            )
+        })?;
+        attachments.push(OutgoingAttachment {
+            filename: path
+                .file_name()
+                .map_or_else(|| "attachment".into(), |n| n.to_string_lossy().into_owned()),
+            content_type: content_type_of(path).into(),
+            data,
+        });
+    }
+    let (replying_to, in_reply_to, references, quoted) = match &draft.reply_to {
+        None => (None, None, Vec::new(), String::new()),
+        Some(which) => {
+            let local = match which.trim().parse::<i64>() {
+                Ok(id) => Some(id),
+                Err(_) => store.message_by_header(which)?,
+            }
+            .ok_or_else(|| {
+                ApiError::not_found(format!("There is no message {which} to reply to."))
+            })?;
+            let original = store
+                .message_view(local)?
+                .ok_or_else(|| ApiError::not_found(format!("Message {local} does not exist.")))?;
+            let references: Vec<String> = store
+                .references_of(local)?
+                .map(|r| r.split_whitespace().map(str::to_owned).collect())
+                .unwrap_or_default();
+            (
+                Some(local),
+                original.message_id_header.clone(),
+                references,
+                quote(&original),
+            )
+        }
+    };
+    let composed = compose(&Draft {
+        from: server.email_address.clone(),
+        to: draft.to.clone(),
+        cc: draft.cc.clone(),
+        bcc: draft.bcc.clone(),
+        subject: draft.subject.clone(),
+        text: format!("{}{quoted}", draft.text),
+        html: draft.html.clone(),
+        attachments,
+        in_reply_to,
+        references,
+    })
+    .map_err(compose_error)?;
+    let send_at = draft.send_at.unwrap_or_else(now);
+    let id = store.queue_outgoing(&NewOutgoing {
+        account_id,
+        message_id_header: composed.message_id.clone(),
+        raw: composed.raw,
+        envelope_from: composed.envelope_from,
+        recipients: composed.recipients,
+        subject: draft.subject.trim().to_owned(),
+        send_at,
+        replying_to,
+    })?;
+    Ok(Queued {
+        id,
+        message_id: composed.message_id,
+        send_at,
+    })
+}
+
+/// The answered message's text, quoted below the reply.
+fn quote(original: &super::threads::MessageView) -> String {
+    let Some(text) = original.text_plain.as_deref() else {
+        return String::new();
+    };
+    let who = original
+        .from_name
+        .clone()
+        .or_else(|| original.from_address.clone())
+        .unwrap_or_else(|| "the sender".into());
+    let when =
+        time::OffsetDateTime::from_unix_timestamp(original.sent_at.unwrap_or(original.received_at))
+            .ok()
+            .and_then(|d| {
+                d.format(time::macros::format_description!(
+                    "[year]-[month]-[day] [hour]:[minute] UTC"
+                ))
+                .ok()
+            })
+            .unwrap_or_default();
+    let mut out = format!("\n\nOn {when}, {who} wrote:\n");
+    for line in text.lines() {
+        out.push_str(if line.is_empty() { ">" } else { "> " });
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Cancels a message that has not started going out.
+pub fn cancel(candor: &Candor, id: i64) -> Result<(), ApiError> {
+    if candor.store().cancel_outgoing(id)? {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "id",
+            format!(
+                "Message {id} is not waiting in the outbox (already sending, sent, or not there)."
+            ),
+        ))
+    }
+}
+
+pub fn outbox(candor: &Candor) -> Result<Vec<OutboxEntry>, ApiError> {
+    Ok(candor.store().outbox()?)
+}
+
+/// Sends what is due, for one account or all. With `everything_queued`,
+/// also what waits for a later time or a retry ("send now").
+pub async fn send_due(
+    candor: &Candor,
+    account: Option<&str>,
+    everything_queued: bool,
+) -> Result<Vec<SendOutcome>, ApiError> {
+    let ids = {
+        let store = candor.store();
+        match account {
+            Some(name) => vec![super::accounts::resolve(&store, name)?],
+            None => store.account_ids()?,
+        }
+    };
+    let mut outcomes = Vec::new();
+    for id in ids {
+        outcomes.extend(send_account(candor, id, everything_queued).await?);
+    }
+    Ok(outcomes)
+}
+
+/// Providers that put sent mail in the Sent folder themselves: an APPEND
+/// there would show every message twice.
+fn files_sent_mail_itself(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    [
+        "gmail.com",
+        "googlemail.com",
+        "office365.com",
+        "outlook.com",
+    ]
+    .iter()
+    .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+}
+
+fn security(text: &str) -> Security {
+    match text {
+        "starttls" => Security::StartTls,
+        "none" => Security::None,
+        _ => Security::Tls,
+    }
+}
+
+/// Sends one account's due messages.
+pub(super) async fn send_account(
+    candor: &Candor,
+    account_id: i64,
+    everything_queued: bool,
+) -> Result<Vec<SendOutcome>, ApiError> {
+    let (server, due, password, incoming) = {
+        let store = candor.store();
+        let Some(server) = store.outgoing_server(account_id)? else {
+            return Ok(Vec::new());
+        };
+        let due = store.due_outgoing(account_id, everything_queued)?;
+        if due.is_empty() {
+            return Ok(Vec::new());
+        }
+        let password = super::credentials::load(candor, &store, account_id, &server.name)?;
+        let incoming = store.incoming_server(account_id)?;
+        (server, due, password, incoming)
+    };
+    let smtp_login = ServerLogin {
+        host: server.host.clone(),
+        port: server.port,
+        security: security(&server.security),
+        username: server.username.clone(),
+        password: password.clone(),
+        pinned_certificate_pem: server.pinned_certificate_pem.clone(),
+    };
+    let imap_login = incoming
+        .filter(|i| i.protocol == "imap")
+        .map(|i| ServerLogin {
+            host: i.host.unwrap_or_default(),
+            port: i.port.unwrap_or(993),
+            security: security(i.security.as_deref().unwrap_or("tls")),
+            username: i.username.unwrap_or_default(),
+            password,
+            pinned_certificate_pem: i.pinned_certificate_pem,
+        });
+    let file_in_sent = imap_login
+        .as_ref()
+        .is_some_and(|l| !files_sent_mail_itself(&l.host));
+    let hello = server
+        .email_address
+        .rsplit_once('@')
+        .map_or("localhost", |(_, domain)| domain)
+        .to_owned();
+
+    let mut imap: Option<ImapSession> = None;
+    let mut smtp: Option<SmtpSession> = None;
+    let mut outcomes = Vec::new();
+    for message in due {
+        let outcome = |state: &str, error: Option<String>| SendOutcome {
+            id: message.id,
+            message_id: message.message_id_header.clone(),
+            state: state.into(),
+            error,
+        };
+        // A crash caught this one mid-handover: did it go out?
+        if message.state == "unknown"
+            && let Some(login) = &imap_login
+        {
+            match already_in_sent(candor, account_id, login, &mut imap, &message).await {
+                Ok(true) => {
+                    candor
+                        .store()
+                        .set_outgoing_state(message.id, "sent", None, None)?;
+                    outcomes.push(outcome("sent", None));
+                    continue;
+                }
+                Ok(false) => {}
+                Err(reason) => {
+                    // Cannot tell now; ask again next time rather than risk a twin.
+                    outcomes.push(outcome("unknown", Some(reason)));
+                    continue;
+                }
+            }
+        }
+        candor
+            .store()
+            .set_outgoing_state(message.id, "sending", None, None)?;
+        let session = match smtp.as_mut() {
+            Some(session) => session,
+            None => match SmtpSession::connect(&smtp_login, &hello).await {
+                Ok(session) => smtp.insert(session),
+                Err(e) => {
+                    // The message is fine; the server or the login is not.
+                    let reason = e.to_string();
+                    candor.store().set_outgoing_state(
+                        message.id,
+                        "queued",
+                        Some(&reason),
+                        Some(now() + retry_delay(message.attempts)),
+                    )?;
+                    outcomes.push(outcome("queued", Some(reason)));
+                    continue;
+                }
+            },
+        };
+        // From here a crash leaves the outcome unknown.
+        candor
+            .store()
+            .set_outgoing_state(message.id, "unknown", None, None)?;
+        match session
+            .send(&message.envelope_from, &message.recipients, &message.raw)
+            .await
+        {
+            Ok(()) => {
+                candor
+                    .store()
+                    .set_outgoing_state(message.id, "sent", None, None)?;
+                let filed = file_copy(
+                    candor,
+                    account_id,
+                    imap_login.as_ref().filter(|_| file_in_sent),
+                    &mut imap,
+                    &message,
+                )
+                .await;
+                outcomes.push(outcome("sent", filed.err()));
+            }
+            Err(e @ SmtpError::Rejected { .. }) => {
+                let reason = e.to_string();
+                candor
+                    .store()
+                    .set_outgoing_state(message.id, "failed", Some(&reason), None)?;
+                outcomes.push(outcome("failed", Some(reason)));
+            }
+            Err(e) => {
+                let reason = e.to_string();
+                candor.store().set_outgoing_state(
+                    message.id,
+                    "queued",
+                    Some(&reason),
+                    Some(now() + retry_delay(message.attempts)),
+                )?;
+                outcomes.push(outcome("queued", Some(reason)));
+                // The connection may be broken: start afresh for the next one.
+                smtp = None;
+            }
+        }
+    }
+    if let Some(session) = smtp {
+        session.quit().await;
+    }
+    if let Some(session) = imap {
+        let _ = session.logout().await;
+    }
+    super::mail::rethread_if_unthreaded(&mut candor.store())?;
+    Ok(outcomes)
+}
+
+/// The account's Sent folder on the server, by role, from the last sync or
+/// from the server's folder list.
+async fn sent_folder(
+    candor: &Candor,
+    account_id: i64,
+    session: &mut ImapSession,
+) -> Result<String, String> {
+    let known = {
+        let store = candor.store();
+        store
+            .find_folder(account_id, "sent")
+            .map_err(|e| e.to_string())?
+            .map(|id| store.folder_name(id))
+            .transpose()
+            .map_err(|e| e.to_string())?
+            .flatten()
+    };
+    if let Some(name) = known {
+        return Ok(name);
+    }
+    session
+        .folders()
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .find(|f| f.role == Some(candor_mail::imap::FolderRole::Sent))
+        .map(|f| f.name)
+        .ok_or_else(|| "the server has no Sent folder".to_owned())
+}
+
+async fn imap_session<'a>(
+    login: &ServerLogin,
+    slot: &'a mut Option<ImapSession>,
+) -> Result<&'a mut ImapSession, String> {
+    match slot {
+        Some(session) => Ok(session),
+        None => Ok(slot.insert(
+            ImapSession::connect(login)
+                .await
+                .map_err(|e| e.to_string())?,
+        )),
+    }
+}
+
+async fn already_in_sent(
+    candor: &Candor,
+    account_id: i64,
+    login: &ServerLogin,
+    slot: &mut Option<ImapSession>,
+    message: &Outgoing,
+) -> Result<bool, String> {
+    let session = imap_session(login, slot).await?;
+    let folder = sent_folder(candor, account_id, session).await?;
+    session.select(&folder).await.map_err(|e| e.to_string())?;
+    session
+        .has_message_id(&message.message_id_header)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Files the sent message: on the server with APPEND (when `login` is
+/// given), and in the local Sent folder. Returns why the server's copy is
+/// missing, if it is.
+async fn file_copy(
+    candor: &Candor,
+    account_id: i64,
+    login: Option<&ServerLogin>,
+    slot: &mut Option<ImapSession>,
+    message: &Outgoing,
+) -> Result<(), String> {
+    let mut folder_name = None;
+    let mut problem = None;
+    if let Some(login) = login {
+        let appended = async {
+            let session = imap_session(login, slot).await?;
+            let folder = sent_folder(candor, account_id, session).await?;
+            session
+                .append(&folder, &message.raw, true)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok::<_, String>(folder)
+        }
+        .await;
+        match appended {
+            Ok(folder) => folder_name = Some(folder),
+            Err(reason) => {
+                tracing::warn!(%reason, "sent, but the copy for the Sent folder could not be stored");
+                problem = Some(format!(
+                    "Sent, but the copy for the Sent folder could not be stored ({reason})."
+                ));
+            }
+        }
+    }
+    let mut store = candor.store();
+    let folder_id = match store
+        .find_folder(account_id, "sent")
+        .map_err(|e| e.to_string())?
+    {
+        Some(id) => id,
+        None => store
+            .ensure_folder(
+                account_id,
+                folder_name.as_deref().unwrap_or("Sent"),
+                Some("sent"),
+            )
+            .map_err(|e| e.to_string())?,
+    };
+    let mut copy =
+        NewMessageFrom::raw(account_id, folder_id, message.raw.clone()).into_new_message();
+    copy.is_seen = true;
+    store.insert_message(&copy).map_err(|e| e.to_string())?;
+    problem.map_or(Ok(()), Err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn providers_that_file_sent_mail_themselves_get_no_append() {
+        assert!(files_sent_mail_itself("smtp.gmail.com"));
+        assert!(files_sent_mail_itself("imap.gmail.com"));
+        assert!(files_sent_mail_itself("outlook.office365.com"));
+        assert!(!files_sent_mail_itself("mail.agency.example"));
+        assert!(!files_sent_mail_itself("notgmail.com"));
+    }
+
+    #[test]
+    fn retries_back_off_to_an_hour() {
+        assert_eq!(retry_delay(0), 60);
+        assert_eq!(retry_delay(2), 240);
+        assert_eq!(retry_delay(20), 3_600);
+    }
+}

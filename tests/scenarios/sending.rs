@@ -1,0 +1,394 @@
+//! `candor send` through a real Postfix into a real Dovecot: the message
+//! arrives once, BCC leaves no trace, a copy lands in Sent once (here at
+//! once, and on the server), the candidate's reply joins the conversation;
+//! a dead server keeps the message waiting, a 5xx fails it with the
+//! server's words and nothing is retried, and bad input is refused before
+//! anything is queued.
+
+use std::time::{Duration, Instant};
+
+use candor_tests::Cli;
+use candor_tests::dovecot::{Dovecot, USERS};
+use candor_tests::postfix::{Postfix, REJECTED_RECIPIENT};
+
+struct Mail {
+    dovecot: Dovecot,
+    postfix: Postfix,
+    cli: Cli,
+    _tmp: tempfile::TempDir,
+}
+
+fn setup() -> Mail {
+    let dovecot = Dovecot::start().expect("dovecot");
+    let postfix = Postfix::start(&dovecot).expect("postfix");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cli = Cli::with_passphrase(tmp.path(), "sending scenario");
+    cli.run(&["init"]).ok();
+    let port = postfix.submissions_port.to_string();
+    dovecot
+        .add_account_with(
+            &cli,
+            "imap",
+            "Work",
+            dovecot.imaps_port,
+            "tls",
+            USERS[0].1,
+            &[
+                "--smtp-host",
+                "localhost",
+                "--smtp-port",
+                &port,
+                "--smtp-security",
+                "tls",
+            ],
+        )
+        .ok();
+    cli.run(&["sync"]).ok();
+    Mail {
+        dovecot,
+        postfix,
+        cli,
+        _tmp: tmp,
+    }
+}
+
+/// How many copies of the message `user`'s `mailbox` holds, once the first
+/// has arrived and a second would have had time to follow.
+fn copies(dovecot: &Dovecot, user: &str, mailbox: &str, id: &str) -> usize {
+    let count = || {
+        dovecot
+            .doveadm(&[
+                "-f",
+                "flow",
+                "search",
+                "-u",
+                user,
+                "mailbox",
+                mailbox,
+                "header",
+                "Message-ID",
+                id,
+            ])
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .count()
+    };
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while count() == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    count()
+}
+
+/// Local messages with this Message-ID, and the folders they are in.
+fn local_copies(cli: &Cli, id: &str) -> Vec<String> {
+    let threads = cli
+        .run(&["--json", "threads", "--limit", "500"])
+        .ok()
+        .json();
+    let mut folders = Vec::new();
+    for t in threads.as_array().expect("threads") {
+        let thread = cli
+            .run(&["--json", "thread", &t["id"].to_string()])
+            .ok()
+            .json();
+        for m in thread["messages"].as_array().expect("messages") {
+            if m["message_id_header"]
+                .as_str()
+                .map(|h| h.trim_matches(['<', '>']))
+                == Some(id)
+            {
+                folders.push(m["folder"].as_str().unwrap_or_default().to_owned());
+            }
+        }
+    }
+    folders
+}
+
+#[test]
+fn a_message_goes_out_once_is_filed_once_and_the_reply_joins_it() {
+    let m = setup();
+    let sent = m
+        .cli
+        .run(&[
+            "--json",
+            "send",
+            "--account",
+            "Work",
+            "--to",
+            "Candidate <candidate@test>",
+            "--bcc",
+            "boss@test",
+            "--subject",
+            "Interview on Thursday",
+            "--body",
+            "Does 10:00 suit you?",
+        ])
+        .ok()
+        .json();
+    assert_eq!(sent[0]["state"], "sent", "{sent}");
+    let id = sent[0]["message_id"]
+        .as_str()
+        .expect("message id")
+        .to_owned();
+    assert!(
+        id.ends_with("@test"),
+        "a Message-ID on the sender's domain: {id}"
+    );
+
+    assert_eq!(
+        copies(&m.dovecot, "candidate", "INBOX", &id),
+        1,
+        "{}",
+        m.postfix.log()
+    );
+    assert_eq!(
+        copies(&m.dovecot, "boss", "INBOX", &id),
+        1,
+        "the BCC recipient has it"
+    );
+    let received = m.dovecot.doveadm(&[
+        "-f",
+        "flow",
+        "fetch",
+        "-u",
+        "candidate",
+        "hdr",
+        "mailbox",
+        "INBOX",
+        "header",
+        "Message-ID",
+        &id,
+    ]);
+    assert!(
+        !received.to_ascii_lowercase().contains("bcc") && !received.contains("boss@"),
+        "the candidate cannot see who else got it: {received}"
+    );
+    let filed = m.dovecot.doveadm(&[
+        "-f",
+        "flow",
+        "fetch",
+        "-u",
+        USERS[0].0,
+        "flags",
+        "mailbox",
+        "Sent",
+        "header",
+        "Message-ID",
+        &id,
+    ]);
+    assert_eq!(
+        filed.lines().count(),
+        1,
+        "one copy in Sent on the server: {filed}"
+    );
+    assert!(filed.contains("\\Seen"), "marked read: {filed}");
+    assert_eq!(
+        local_copies(&m.cli, &id),
+        ["Sent"],
+        "in the local Sent folder at once"
+    );
+
+    // The server's copy comes back with the next sync: still one.
+    m.cli.run(&["sync"]).ok();
+    assert_eq!(
+        local_copies(&m.cli, &id),
+        ["Sent"],
+        "not twice after a sync"
+    );
+
+    // The candidate answers; the conversation holds both.
+    m.dovecot
+        .deliver(
+            USERS[0].0,
+            "INBOX",
+            format!(
+                "From: Candidate <candidate@test>\r\nTo: recruiter@test\r\nSubject: Re: Interview on Thursday\r\nMessage-ID: <answer@test>\r\nIn-Reply-To: <{id}>\r\nReferences: <{id}>\r\n\r\n10:00 is fine.\r\n"
+            )
+            .as_bytes(),
+        )
+        .expect("deliver");
+    m.cli.run(&["sync"]).ok();
+    let threads = m.cli.run(&["--json", "threads"]).ok().json();
+    let conversation = threads
+        .as_array()
+        .expect("threads")
+        .iter()
+        .find(|t| t["subject"] == "Interview on Thursday")
+        .unwrap_or_else(|| panic!("{threads}"));
+    assert_eq!(conversation["message_count"], 2, "{conversation}");
+
+    let outbox = m.cli.run(&["--json", "outbox"]).ok().json();
+    assert_eq!(outbox[0]["state"], "sent", "{outbox}");
+}
+
+#[test]
+fn dead_servers_wait_refusals_fail_and_bad_input_is_refused_up_front() {
+    let m = setup();
+    let send = |to: &str, subject: &str, extra: &[&str]| {
+        let mut args = vec![
+            "--json",
+            "send",
+            "--account",
+            "Work",
+            "--to",
+            to,
+            "--subject",
+            subject,
+            "--body",
+            "Hello.",
+        ];
+        args.extend_from_slice(extra);
+        m.cli.run(&args)
+    };
+
+    // The outgoing server is down: the message waits, and goes when it is back.
+    m.postfix.stop();
+    let waiting = send("candidate@test", "While the server was down", &[])
+        .ok()
+        .json();
+    assert_eq!(waiting[0]["state"], "queued", "{waiting}");
+    let id = waiting[0]["message_id"].as_str().expect("id").to_owned();
+    let outbox = m.cli.run(&["--json", "outbox"]).ok().json();
+    assert_eq!(outbox[0]["state"], "queued");
+    assert!(
+        outbox[0]["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("reach")),
+        "{outbox}"
+    );
+    m.postfix.resume();
+    let later = m.cli.run(&["--json", "outbox", "send"]).ok().json();
+    assert_eq!(later[0]["state"], "sent", "{later}");
+    assert_eq!(copies(&m.dovecot, "candidate", "INBOX", &id), 1);
+    m.cli.run(&["outbox", "send"]).ok();
+    assert_eq!(
+        copies(&m.dovecot, "candidate", "INBOX", &id),
+        1,
+        "and only once"
+    );
+
+    // A permanent refusal: failed with the server's words, never retried.
+    let refused = send(REJECTED_RECIPIENT, "To a closed mailbox", &[]);
+    assert_ne!(refused.status, 0);
+    assert!(
+        refused.stderr.contains("does not accept mail"),
+        "{}",
+        refused.stderr
+    );
+    let again = m.cli.run(&["--json", "outbox", "send"]).ok().json();
+    assert_eq!(again, serde_json::json!([]), "nothing is retried: {again}");
+    let outbox = m.cli.run(&["--json", "outbox"]).ok().json();
+    assert_eq!(outbox[0]["state"], "failed", "{outbox}");
+    assert_eq!(outbox[0]["attempts"], 1);
+
+    // Refused before anything is queued, naming what is wrong.
+    let before = outbox.as_array().map(Vec::len);
+    let missing = send(
+        "candidate@test",
+        "With a CV",
+        &["--attach", "/nonexistent/cv.pdf"],
+    );
+    assert_ne!(missing.status, 0);
+    assert!(
+        missing.stderr.contains("/nonexistent/cv.pdf"),
+        "{}",
+        missing.stderr
+    );
+    let invalid = send("not an address", "Hello", &[]);
+    assert_ne!(invalid.status, 0);
+    assert!(
+        invalid.stderr.contains("not an address"),
+        "{}",
+        invalid.stderr
+    );
+    assert_eq!(
+        m.cli
+            .run(&["--json", "outbox"])
+            .ok()
+            .json()
+            .as_array()
+            .map(Vec::len),
+        before,
+        "nothing was queued"
+    );
+
+    // Send later, and cancel before it goes.
+    let later = send(
+        "candidate@test",
+        "Next week",
+        &["--at", "2099-01-01T09:00:00Z"],
+    )
+    .ok()
+    .json();
+    let queued_id = later["id"].to_string();
+    m.cli.run(&["outbox", "cancel", &queued_id]).ok();
+    let outbox = m.cli.run(&["--json", "outbox"]).ok().json();
+    assert_eq!(outbox[0]["state"], "cancelled", "{outbox}");
+}
+
+/// Killed while the message is being handed over (a large attachment keeps
+/// it in flight): after a restart the sender finds it is not in Sent and
+/// sends it again, and the candidate ends up with exactly one copy.
+#[test]
+fn a_send_killed_mid_handover_is_sent_exactly_once_after_a_restart() {
+    let m = setup();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let portfolio = dir.path().join("portfolio.zip");
+    std::fs::write(&portfolio, vec![0x5a_u8; 16 * 1024 * 1024]).expect("write attachment");
+
+    let mut child = m
+        .cli
+        .command()
+        .args([
+            "send",
+            "--account",
+            "Work",
+            "--to",
+            "candidate@test",
+            "--subject",
+            "My portfolio",
+            "--body",
+            "Attached.",
+            "--attach",
+        ])
+        .arg(&portfolio)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start candor send");
+    // Wait until the message is on its way, then kill without warning.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let id = loop {
+        let outbox = m.cli.run(&["--json", "outbox"]).json();
+        if outbox[0]["state"] == "unknown" {
+            break outbox[0]["message_id_header"]
+                .as_str()
+                .expect("id")
+                .to_owned();
+        }
+        assert!(
+            Instant::now() < deadline && child.try_wait().expect("wait").is_none(),
+            "the send finished before it could be interrupted: {outbox}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    child.kill().expect("kill");
+    child.wait().expect("reap");
+
+    let after = m.cli.run(&["--json", "outbox", "send"]).ok().json();
+    assert_eq!(after[0]["state"], "sent", "{after}");
+    assert_eq!(
+        copies(&m.dovecot, "candidate", "INBOX", &id),
+        1,
+        "exactly one copy reached the candidate\n{}",
+        m.postfix.log()
+    );
+    m.cli.run(&["outbox", "send"]).ok();
+    assert_eq!(
+        copies(&m.dovecot, USERS[0].0, "Sent", &id),
+        1,
+        "and Sent holds it once"
+    );
+}
