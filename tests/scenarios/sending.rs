@@ -392,3 +392,166 @@ fn a_send_killed_mid_handover_is_sent_exactly_once_after_a_restart() {
         "and Sent holds it once"
     );
 }
+
+/// Templates: checked when saved, filled in per record, and a message is
+/// refused (naming the field) while the record lacks a value it needs.
+#[test]
+fn templates_fill_in_records_and_refuse_what_they_cannot_fill() {
+    let m = setup();
+    let unknown = m.cli.run(&[
+        "template",
+        "add",
+        "Odd",
+        "--subject",
+        "Hi",
+        "--body",
+        "Size {{candidate.shoe_size}}",
+    ]);
+    assert_ne!(unknown.status, 0);
+    assert!(
+        unknown.stderr.contains("candidate.shoe_size"),
+        "{}",
+        unknown.stderr
+    );
+
+    m.cli
+        .run(&[
+            "template",
+            "add",
+            "First call",
+            "--subject",
+            "Hello {{candidate.first_name}}",
+            "--body",
+            "Dear {{ candidate.first_name }}, may I call you on {{candidate.phone}}?",
+        ])
+        .ok();
+    let anna = m
+        .cli
+        .run(&[
+            "--json",
+            "record",
+            "add",
+            "candidate",
+            "--first-name",
+            "Anna",
+            "--last-name",
+            "Lind",
+            "--email",
+            "candidate@test",
+        ])
+        .ok()
+        .json()["id"]
+        .to_string();
+    let outbox_before = m.cli.run(&["--json", "outbox"]).ok().json();
+    let refused = m.cli.run(&[
+        "send",
+        "--account",
+        "Work",
+        "--template",
+        "First call",
+        "--record",
+        &anna,
+    ]);
+    assert_ne!(refused.status, 0, "no phone number, no message");
+    assert!(
+        refused.stderr.contains("{{candidate.phone}}"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(m.cli.run(&["--json", "outbox"]).ok().json(), outbox_before);
+
+    m.cli
+        .run(&["record", "edit", &anna, "--phone", "+48 12 555 0100"])
+        .ok();
+    let sent = m
+        .cli
+        .run(&[
+            "--json",
+            "send",
+            "--account",
+            "Work",
+            "--template",
+            "First call",
+            "--record",
+            &anna,
+        ])
+        .ok()
+        .json();
+    assert_eq!(sent[0]["state"], "sent", "{sent}");
+    let id = sent[0]["message_id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        copies(&m.dovecot, "candidate", "INBOX", &id),
+        1,
+        "to the record's address"
+    );
+    let received = m.dovecot.doveadm(&[
+        "-f",
+        "flow",
+        "fetch",
+        "-u",
+        "candidate",
+        "hdr body",
+        "mailbox",
+        "INBOX",
+        "header",
+        "Message-ID",
+        &id,
+    ]);
+    assert!(received.contains("Subject: Hello Anna"), "{received}");
+    assert!(
+        received.contains("Dear Anna, may I call you on +48 12 555 0100?"),
+        "{received}"
+    );
+
+    // A contact's company comes from the client the contact works for.
+    m.cli
+        .run(&["record", "add", "client", "--name", "Northwind Robotics"])
+        .ok();
+    let hanna = m
+        .cli
+        .run(&[
+            "--json",
+            "record",
+            "add",
+            "contact",
+            "--first-name",
+            "Hanna",
+            "--last-name",
+            "Lindqvist",
+            "--email",
+            "hanna@northwind.example",
+            "--client",
+            "Northwind Robotics",
+        ])
+        .ok()
+        .json()["id"]
+        .to_string();
+    m.cli
+        .run(&[
+            "template",
+            "add",
+            "Shortlist",
+            "--subject",
+            "Shortlist for {{contact.company}}",
+            "--body",
+            "Hi {{contact.first_name}}",
+        ])
+        .ok();
+    let shown = m
+        .cli
+        .run(&[
+            "--json",
+            "template",
+            "show",
+            "Shortlist",
+            "--record",
+            &hanna,
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        shown["subject"], "Shortlist for Northwind Robotics",
+        "{shown}"
+    );
+    assert_eq!(shown["email"], "hanna@northwind.example");
+}

@@ -95,6 +95,9 @@ enum Command {
     /// Write and send a message (sent at once unless --at is later; a
     /// message the server cannot take now waits in the outbox).
     Send(Box<send::SendArgs>),
+    /// Message templates with merge fields from records.
+    #[command(subcommand)]
+    Template(send::TemplateCommand),
     /// Messages waiting to go out, sent lately, or refused.
     Outbox {
         #[command(subcommand)]
@@ -234,6 +237,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             mail::show_message(&open(&dir, &unlock)?, id, raw, cli.json)
         }
         Command::Send(args) => send::send(&open(&dir, &unlock)?, *args, cli.json),
+        Command::Template(command) => send::template(&open(&dir, &unlock)?, command, cli.json),
         Command::Outbox { action } => send::outbox(&open(&dir, &unlock)?, action, cli.json),
         Command::Split { message_id } => {
             let candor = open(&dir, &unlock)?;

@@ -20,13 +20,10 @@ pub struct SendArgs {
     /// Recipients nobody else sees (they are in no header).
     #[arg(long)]
     bcc: Vec<String>,
-    #[arg(long)]
-    subject: String,
-    #[arg(
-        long,
-        conflicts_with = "body_file",
-        required_unless_present = "body_file"
-    )]
+    /// The subject (a template gives one).
+    #[arg(long, required_unless_present = "template")]
+    subject: Option<String>,
+    #[arg(long, conflicts_with = "body_file", required_unless_present_any = ["body_file", "template"])]
     body: Option<String>,
     #[arg(long, value_name = "FILE")]
     body_file: Option<PathBuf>,
@@ -41,6 +38,38 @@ pub struct SendArgs {
     /// Send later, at this time (RFC 3339, e.g. 2026-12-01T09:00:00+01:00).
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
+    /// Write with this template, filled in for --record (to its email
+    /// address unless --to, --cc or --bcc say otherwise).
+    #[arg(long, requires = "record")]
+    template: Option<String>,
+    #[arg(long, requires = "template")]
+    record: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// Save a template (replacing one of the same name). Merge fields:
+    /// {{candidate.first_name}}, {{job.title}}, {{contact.company}}, ...
+    Add {
+        name: String,
+        #[arg(long)]
+        subject: String,
+        #[arg(
+            long,
+            conflicts_with = "body_file",
+            required_unless_present = "body_file"
+        )]
+        body: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        body_file: Option<PathBuf>,
+    },
+    List,
+    /// A template; with --record, filled in for that record.
+    Show {
+        name: String,
+        #[arg(long)]
+        record: Option<i64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,7 +139,7 @@ pub fn send(candor: &Candor, args: SendArgs, json: bool) -> Result<(), ApiError>
             to: args.to,
             cc: args.cc,
             bcc: args.bcc,
-            subject: args.subject,
+            subject: args.subject.unwrap_or_default(),
             text,
             html: args
                 .html_file
@@ -120,6 +149,7 @@ pub fn send(candor: &Candor, args: SendArgs, json: bool) -> Result<(), ApiError>
             attachments: args.attachments,
             reply_to: args.reply_to,
             send_at,
+            template: args.template.zip(args.record),
         },
     )?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
@@ -189,4 +219,57 @@ pub fn outbox(candor: &Candor, command: Option<OutboxCommand>, json: bool) -> Re
             Ok(())
         }
     }
+}
+
+pub fn template(candor: &Candor, command: TemplateCommand, json: bool) -> Result<(), ApiError> {
+    use candor_core::api::templates;
+    match command {
+        TemplateCommand::Add {
+            name,
+            subject,
+            body,
+            body_file,
+        } => {
+            let body = match (body, body_file) {
+                (Some(body), _) => body,
+                (None, Some(path)) => read(&path, "body_file")?,
+                (None, None) => String::new(),
+            };
+            let saved = templates::save(candor, &name, &subject, &body)?;
+            output::value_or(json, &saved, || {
+                format!("Saved template \"{}\".", saved.name)
+            });
+        }
+        TemplateCommand::List => {
+            let list = templates::list(candor)?;
+            output::value_or(json, &list, || {
+                if list.is_empty() {
+                    return "(no templates)".into();
+                }
+                list.iter()
+                    .map(|t| format!("{:<24} {}", t.name, t.subject))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        TemplateCommand::Show { name, record: None } => {
+            let t = templates::show(candor, &name)?;
+            output::value_or(json, &t, || format!("Subject: {}\n\n{}", t.subject, t.body));
+        }
+        TemplateCommand::Show {
+            name,
+            record: Some(record),
+        } => {
+            let r = templates::render(candor, &name, record)?;
+            output::value_or(json, &r, || {
+                format!(
+                    "To: {}\nSubject: {}\n\n{}",
+                    r.email.as_deref().unwrap_or("(no address)"),
+                    r.subject,
+                    r.body
+                )
+            });
+        }
+    }
+    Ok(())
 }

@@ -26,6 +26,7 @@ mod open;
 pub mod outbox;
 pub mod records;
 pub mod tasks;
+pub mod templates;
 mod time;
 mod users;
 

@@ -40,6 +40,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "outbox_envelope",
         sql: include_str!("../migrations/0004_outbox_envelope.sql"),
     },
+    Migration {
+        version: 5,
+        name: "templates",
+        sql: include_str!("../migrations/0005_templates.sql"),
+    },
 ];
 
 /// The schema version this build writes.
@@ -142,6 +147,10 @@ mod tests {
         (
             4,
             "2973dd405e5c89baca906ac7cd5b8d7bb67dd481d726690229d4a09403e11421",
+        ),
+        (
+            5,
+            "2489553daabc5f3cacfbbaccd932463fb4d72d7fb67f4dec53b96e1d0bd628f7",
         ),
     ];
 

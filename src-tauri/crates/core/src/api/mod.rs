@@ -12,6 +12,7 @@ pub mod records;
 pub mod search;
 pub mod send;
 pub mod sync;
+pub mod templates;
 pub mod threads;
 
 use std::path::{Path, PathBuf};

@@ -41,6 +41,10 @@ pub struct OutgoingDraft {
     pub reply_to: Option<String>,
     /// When to send (Unix seconds); now when `None`.
     pub send_at: Option<i64>,
+    /// A template to fill in for a record: (template name, record id). It
+    /// gives the subject and body (unless given here) and, without other
+    /// recipients, sends to the record's email address.
+    pub template: Option<(String, i64)>,
 }
 
 /// A message now in the outbox.
@@ -114,7 +118,19 @@ fn compose_error(e: ComposeError) -> ApiError {
 }
 
 /// Checks, builds and queues a message; nothing goes over the network.
-pub fn queue(candor: &Candor, draft: OutgoingDraft) -> Result<Queued, ApiError> {
+pub fn queue(candor: &Candor, mut draft: OutgoingDraft) -> Result<Queued, ApiError> {
+    if let Some((name, record)) = &draft.template {
+        let rendered = super::templates::render(candor, name, *record)?;
+        if draft.subject.trim().is_empty() {
+            draft.subject = rendered.subject;
+        }
+        if draft.text.trim().is_empty() {
+            draft.text = rendered.body;
+        }
+        if draft.to.is_empty() && draft.cc.is_empty() && draft.bcc.is_empty() {
+            draft.to.extend(rendered.email);
+        }
+    }
     let mut store = candor.store();
     let account_id = super::accounts::resolve(&store, &draft.account)?;
     let server = store.outgoing_server(account_id)?.ok_or_else(|| {
