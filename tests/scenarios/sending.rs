@@ -555,3 +555,95 @@ fn templates_fill_in_records_and_refuse_what_they_cannot_fill() {
     );
     assert_eq!(shown["email"], "hanna@northwind.example");
 }
+
+/// Reply-all reaches everyone on the message but the recruiter, in the same
+/// conversation; a forward carries the original's text and attachments.
+#[test]
+fn reply_all_and_forward() {
+    let m = setup();
+    m.dovecot
+        .deliver(
+            USERS[0].0,
+            "INBOX",
+            b"From: Candidate <candidate@test>\r\nTo: recruiter@test\r\nCc: boss@test\r\nSubject: My CV\r\nMessage-ID: <cv@test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nPlease find my CV attached.\r\n--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"cv-anna.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n",
+        )
+        .expect("deliver");
+    m.cli.run(&["sync"]).ok();
+
+    let sent = m
+        .cli
+        .run(&[
+            "--json",
+            "send",
+            "--account",
+            "Work",
+            "--reply-to",
+            "cv@test",
+            "--reply-all",
+            "--body",
+            "Thank you, we will be in touch.",
+        ])
+        .ok()
+        .json();
+    assert_eq!(sent[0]["state"], "sent", "{sent}");
+    let reply = sent[0]["message_id"].as_str().expect("id").to_owned();
+    let outbox = m.cli.run(&["--json", "outbox"]).ok().json();
+    assert_eq!(
+        outbox[0]["recipients"],
+        serde_json::json!(["candidate@test", "boss@test"]),
+        "everyone but the recruiter: {outbox}"
+    );
+    assert_eq!(outbox[0]["subject"], "Re: My CV");
+    assert_eq!(copies(&m.dovecot, "candidate", "INBOX", &reply), 1);
+    assert_eq!(copies(&m.dovecot, "boss", "INBOX", &reply), 1);
+    m.cli.run(&["sync"]).ok();
+    let threads = m.cli.run(&["--json", "threads"]).ok().json();
+    let conversation = threads
+        .as_array()
+        .expect("threads")
+        .iter()
+        .find(|t| t["subject"] == "My CV")
+        .unwrap_or_else(|| panic!("{threads}"));
+    assert_eq!(
+        conversation["message_count"], 2,
+        "the reply is in the conversation"
+    );
+
+    let forwarded = m
+        .cli
+        .run(&[
+            "--json",
+            "send",
+            "--account",
+            "Work",
+            "--forward",
+            "cv@test",
+            "--to",
+            "boss@test",
+            "--body",
+            "FYI, a strong profile.",
+        ])
+        .ok()
+        .json();
+    let fwd = forwarded[0]["message_id"].as_str().expect("id").to_owned();
+    assert_eq!(copies(&m.dovecot, "boss", "INBOX", &fwd), 1);
+    let body = m.dovecot.doveadm(&[
+        "-f",
+        "flow",
+        "fetch",
+        "-u",
+        "boss",
+        "hdr body",
+        "mailbox",
+        "INBOX",
+        "header",
+        "Message-ID",
+        &fwd,
+    ]);
+    assert!(body.contains("Subject: Fwd: My CV"), "{body}");
+    assert!(
+        body.contains("Please find my CV attached."),
+        "the original's text: {body}"
+    );
+    assert!(body.contains("cv-anna.pdf"), "and its attachment: {body}");
+}

@@ -20,8 +20,8 @@ pub struct SendArgs {
     /// Recipients nobody else sees (they are in no header).
     #[arg(long)]
     bcc: Vec<String>,
-    /// The subject (a template gives one).
-    #[arg(long, required_unless_present = "template")]
+    /// The subject (a template, a reply or a forward gives one).
+    #[arg(long, required_unless_present_any = ["template", "reply_to", "forward"])]
     subject: Option<String>,
     #[arg(long, conflicts_with = "body_file", required_unless_present_any = ["body_file", "template"])]
     body: Option<String>,
@@ -32,9 +32,16 @@ pub struct SendArgs {
     html_file: Option<PathBuf>,
     #[arg(long = "attach", value_name = "FILE")]
     attachments: Vec<PathBuf>,
-    /// The message answered: a message id (`candor thread` shows them) or a Message-ID.
-    #[arg(long, value_name = "MESSAGE_ID")]
+    /// The message answered: a message id (`candor thread` shows them) or a
+    /// Message-ID. Without --to/--cc/--bcc the reply goes to its sender.
+    #[arg(long, value_name = "MESSAGE_ID", conflicts_with = "forward")]
     reply_to: Option<String>,
+    /// With --reply-to: to everyone on the message (never yourself).
+    #[arg(long, requires = "reply_to")]
+    reply_all: bool,
+    /// Forward this message (quoted below the text, with its attachments).
+    #[arg(long, value_name = "MESSAGE_ID")]
+    forward: Option<String>,
     /// Send later, at this time (RFC 3339, e.g. 2026-12-01T09:00:00+01:00).
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
@@ -148,6 +155,8 @@ pub fn send(candor: &Candor, args: SendArgs, json: bool) -> Result<(), ApiError>
                 .transpose()?,
             attachments: args.attachments,
             reply_to: args.reply_to,
+            reply_all: args.reply_all,
+            forward: args.forward,
             send_at,
             template: args.template.zip(args.record),
         },

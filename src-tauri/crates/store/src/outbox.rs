@@ -244,4 +244,31 @@ impl Store {
             .optional()?
             .flatten())
     }
+
+    /// A stored message's addresses by role ("from", "reply_to", "to",
+    /// "cc"), each with its display name, in header order.
+    pub fn message_addresses(
+        &self,
+        message_id: i64,
+    ) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT role, address, display_name FROM message_addresses
+             WHERE message_id = ?1 ORDER BY role, position",
+        )?;
+        let rows = stmt.query_map([message_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A stored message's attachments (not inline images): name, type, bytes.
+    pub fn message_attachments(
+        &self,
+        message_id: i64,
+    ) -> Result<Vec<(Option<String>, String, Vec<u8>)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT filename, content_type, data FROM attachments
+             WHERE message_id = ?1 AND is_inline = 0 ORDER BY position",
+        )?;
+        let rows = stmt.query_map([message_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
 }

@@ -38,7 +38,14 @@ pub struct OutgoingDraft {
     pub html: Option<String>,
     pub attachments: Vec<PathBuf>,
     /// The message answered: a local message id, or a Message-ID header.
+    /// Without recipients of its own, the reply goes to its sender (its
+    /// Reply-To address where it has one).
     pub reply_to: Option<String>,
+    /// Reply to everyone on the answered message (except the user's own
+    /// addresses), the others in CC.
+    pub reply_all: bool,
+    /// A message to forward: quoted below the text, with its attachments.
+    pub forward: Option<String>,
     /// When to send (Unix seconds); now when `None`.
     pub send_at: Option<i64>,
     /// A template to fill in for a record: (template name, record id). It
@@ -158,31 +165,50 @@ pub fn queue(candor: &Candor, mut draft: OutgoingDraft) -> Result<Queued, ApiErr
             data,
         });
     }
-    let (replying_to, in_reply_to, references, quoted) = match &draft.reply_to {
-        None => (None, None, Vec::new(), String::new()),
-        Some(which) => {
-            let local = match which.trim().parse::<i64>() {
-                Ok(id) => Some(id),
-                Err(_) => store.message_by_header(which)?,
-            }
-            .ok_or_else(|| {
-                ApiError::not_found(format!("There is no message {which} to reply to."))
-            })?;
-            let original = store
-                .message_view(local)?
-                .ok_or_else(|| ApiError::not_found(format!("Message {local} does not exist.")))?;
-            let references: Vec<String> = store
-                .references_of(local)?
-                .map(|r| r.split_whitespace().map(str::to_owned).collect())
-                .unwrap_or_default();
-            (
-                Some(local),
-                original.message_id_header.clone(),
-                references,
-                quote(&original),
-            )
+    let mut replying_to = None;
+    let mut in_reply_to = None;
+    let mut references = Vec::new();
+    let mut quoted = String::new();
+    if let Some(which) = &draft.reply_to {
+        let local = find_message(&store, which)?;
+        let original = store
+            .message_view(local)?
+            .ok_or_else(|| ApiError::not_found(format!("Message {local} does not exist.")))?;
+        if draft.to.is_empty() && draft.cc.is_empty() && draft.bcc.is_empty() {
+            let own: Vec<String> = store.own_addresses()?;
+            let (to, cc) =
+                reply_recipients(&store.message_addresses(local)?, draft.reply_all, &own);
+            draft.to = to;
+            draft.cc = cc;
         }
-    };
+        if draft.subject.trim().is_empty() {
+            draft.subject = prefixed("Re:", &original.subject);
+        }
+        references = store
+            .references_of(local)?
+            .map(|r| r.split_whitespace().map(str::to_owned).collect())
+            .unwrap_or_default();
+        in_reply_to = original.message_id_header.clone();
+        replying_to = Some(local);
+        quoted = quote(&original);
+    }
+    if let Some(which) = &draft.forward {
+        let local = find_message(&store, which)?;
+        let original = store
+            .message_view(local)?
+            .ok_or_else(|| ApiError::not_found(format!("Message {local} does not exist.")))?;
+        if draft.subject.trim().is_empty() {
+            draft.subject = prefixed("Fwd:", &original.subject);
+        }
+        quoted = forwarded(&original);
+        for (name, content_type, data) in store.message_attachments(local)? {
+            attachments.push(OutgoingAttachment {
+                filename: name.unwrap_or_else(|| "attachment".into()),
+                content_type,
+                data,
+            });
+        }
+    }
     let composed = compose(&Draft {
         from: server.email_address.clone(),
         to: draft.to.clone(),
@@ -214,6 +240,118 @@ pub fn queue(candor: &Candor, mut draft: OutgoingDraft) -> Result<Queued, ApiErr
     })
 }
 
+/// A local message by its id, or by its Message-ID header.
+fn find_message(store: &candor_store::Store, which: &str) -> Result<i64, ApiError> {
+    match which.trim().parse::<i64>() {
+        Ok(id) => Some(id),
+        Err(_) => store.message_by_header(which)?,
+    }
+    .ok_or_else(|| ApiError::not_found(format!("There is no message {which}.")))
+}
+
+/// `prefix` and the subject, unless the subject already starts with it.
+fn prefixed(prefix: &str, subject: &str) -> String {
+    let subject = subject.trim();
+    if subject
+        .get(..prefix.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+    {
+        subject.to_owned()
+    } else {
+        format!("{prefix} {subject}")
+    }
+}
+
+/// Who a reply goes to: the Reply-To address, or the sender; with `all`,
+/// also the original To and CC (in CC), never the user's own addresses and
+/// nobody twice.
+fn reply_recipients(
+    addresses: &[(String, String, Option<String>)],
+    all: bool,
+    own: &[String],
+) -> (Vec<String>, Vec<String>) {
+    let of = |role: &str| -> Vec<String> {
+        addresses
+            .iter()
+            .filter(|(r, _, _)| r == role)
+            .map(|(_, address, name)| match name {
+                Some(name) if !name.trim().is_empty() => {
+                    format!("\"{}\" <{address}>", name.replace('"', ""))
+                }
+                _ => address.clone(),
+            })
+            .collect()
+    };
+    let address_of = |entry: &str| -> String {
+        entry
+            .rsplit_once('<')
+            .map_or(entry, |(_, a)| a.trim_end_matches('>'))
+            .trim()
+            .to_ascii_lowercase()
+    };
+    let mut seen: Vec<String> = own.iter().map(|a| a.to_ascii_lowercase()).collect();
+    let mut take = |list: Vec<String>| -> Vec<String> {
+        list.into_iter()
+            .filter(|entry| {
+                let address = address_of(entry);
+                if seen.contains(&address) {
+                    false
+                } else {
+                    seen.push(address);
+                    true
+                }
+            })
+            .collect()
+    };
+    let reply_to = of("reply_to");
+    let mut to = take(if reply_to.is_empty() {
+        of("from")
+    } else {
+        reply_to
+    });
+    let cc = if all {
+        let mut rest = take(of("to"));
+        rest.extend(take(of("cc")));
+        rest
+    } else {
+        Vec::new()
+    };
+    // Replying to one's own message (from Sent) goes to its recipients.
+    if to.is_empty() && !all {
+        to = take(of("to"));
+    }
+    (to, cc)
+}
+
+/// The forwarded message, below the user's text.
+fn forwarded(original: &super::threads::MessageView) -> String {
+    let from = match (&original.from_name, &original.from_address) {
+        (Some(name), Some(address)) => format!("{name} <{address}>"),
+        (None, Some(address)) => address.clone(),
+        (Some(name), None) => name.clone(),
+        (None, None) => String::new(),
+    };
+    format!(
+        "\n\n---------- Forwarded message ----------\nFrom: {from}\nDate: {}\nSubject: {}\nTo: {}\n\n{}\n",
+        when(original),
+        original.subject,
+        original.to.join(", "),
+        original.text_plain.as_deref().unwrap_or_default()
+    )
+}
+
+fn when(original: &super::threads::MessageView) -> String {
+    time::OffsetDateTime::from_unix_timestamp(original.sent_at.unwrap_or(original.received_at))
+        .ok()
+        .and_then(|d| {
+            d.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute] UTC"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
 /// The answered message's text, quoted below the reply.
 fn quote(original: &super::threads::MessageView) -> String {
     let Some(text) = original.text_plain.as_deref() else {
@@ -224,16 +362,7 @@ fn quote(original: &super::threads::MessageView) -> String {
         .clone()
         .or_else(|| original.from_address.clone())
         .unwrap_or_else(|| "the sender".into());
-    let when =
-        time::OffsetDateTime::from_unix_timestamp(original.sent_at.unwrap_or(original.received_at))
-            .ok()
-            .and_then(|d| {
-                d.format(time::macros::format_description!(
-                    "[year]-[month]-[day] [hour]:[minute] UTC"
-                ))
-                .ok()
-            })
-            .unwrap_or_default();
+    let when = when(original);
     let mut out = format!("\n\nOn {when}, {who} wrote:\n");
     for line in text.lines() {
         out.push_str(if line.is_empty() { ">" } else { "> " });
@@ -579,6 +708,61 @@ mod tests {
         assert!(files_sent_mail_itself("outlook.office365.com"));
         assert!(!files_sent_mail_itself("mail.agency.example"));
         assert!(!files_sent_mail_itself("notgmail.com"));
+    }
+
+    fn addresses(list: &[(&str, &str)]) -> Vec<(String, String, Option<String>)> {
+        list.iter()
+            .map(|(role, address)| ((*role).into(), (*address).into(), None))
+            .collect()
+    }
+
+    #[test]
+    fn reply_all_reaches_everyone_but_the_user_once_each() {
+        let on_message = addresses(&[
+            ("from", "anna@cand.example"),
+            ("to", "me@agency.example"),
+            ("to", "hanna@client.example"),
+            ("cc", "anna@cand.example"),
+            ("cc", "ME@agency.example"),
+            ("cc", "sam@client.example"),
+        ]);
+        let own = ["me@agency.example".to_owned()];
+        assert_eq!(
+            reply_recipients(&on_message, false, &own),
+            (vec!["anna@cand.example".to_owned()], vec![])
+        );
+        assert_eq!(
+            reply_recipients(&on_message, true, &own),
+            (
+                vec!["anna@cand.example".to_owned()],
+                vec![
+                    "hanna@client.example".to_owned(),
+                    "sam@client.example".to_owned()
+                ]
+            )
+        );
+        let with_reply_to = addresses(&[
+            ("from", "noreply@ats.example"),
+            ("reply_to", "jobs@ats.example"),
+        ]);
+        assert_eq!(
+            reply_recipients(&with_reply_to, false, &own).0,
+            ["jobs@ats.example"],
+            "Reply-To wins over From"
+        );
+        let my_own = addresses(&[("from", "me@agency.example"), ("to", "anna@cand.example")]);
+        assert_eq!(
+            reply_recipients(&my_own, false, &own).0,
+            ["anna@cand.example"],
+            "replying from Sent follows up with the recipient"
+        );
+    }
+
+    #[test]
+    fn subjects_get_one_prefix() {
+        assert_eq!(prefixed("Re:", "Interview"), "Re: Interview");
+        assert_eq!(prefixed("Re:", "RE: Interview"), "RE: Interview");
+        assert_eq!(prefixed("Fwd:", "Re: Interview"), "Fwd: Re: Interview");
     }
 
     #[test]
