@@ -30,6 +30,14 @@ pub struct NewOutgoing {
     pub replying_to: Option<i64>,
 }
 
+/// An attachment of a stored message, for forwarding it.
+#[derive(Debug, Clone)]
+pub struct StoredAttachment {
+    pub filename: Option<String>,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
 /// A queued message as the sender needs it.
 #[derive(Debug, Clone)]
 pub struct Outgoing {
@@ -263,12 +271,18 @@ impl Store {
     pub fn message_attachments(
         &self,
         message_id: i64,
-    ) -> Result<Vec<(Option<String>, String, Vec<u8>)>, StoreError> {
+    ) -> Result<Vec<StoredAttachment>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT filename, content_type, data FROM attachments
              WHERE message_id = ?1 AND is_inline = 0 ORDER BY position",
         )?;
-        let rows = stmt.query_map([message_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let rows = stmt.query_map([message_id], |r| {
+            Ok(StoredAttachment {
+                filename: r.get(0)?,
+                content_type: r.get(1)?,
+                data: r.get(2)?,
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }

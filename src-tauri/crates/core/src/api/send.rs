@@ -201,11 +201,11 @@ pub fn queue(candor: &Candor, mut draft: OutgoingDraft) -> Result<Queued, ApiErr
             draft.subject = prefixed("Fwd:", &original.subject);
         }
         quoted = forwarded(&original);
-        for (name, content_type, data) in store.message_attachments(local)? {
+        for a in store.message_attachments(local)? {
             attachments.push(OutgoingAttachment {
-                filename: name.unwrap_or_else(|| "attachment".into()),
-                content_type,
-                data,
+                filename: a.filename.unwrap_or_else(|| "attachment".into()),
+                content_type: a.content_type,
+                data: a.data,
             });
         }
     }
