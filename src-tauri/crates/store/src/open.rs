@@ -226,6 +226,10 @@ fn open_database(
         .map_err(sqlite)?;
     conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(sqlite)?;
+    // Every page read from disk is decrypted and authenticated: a larger
+    // cache (32 MB, against SQLite's 2 MB) reads each one less often.
+    conn.pragma_update(None, "cache_size", -32_768)
+        .map_err(sqlite)?;
     // Deleted content is overwritten, not left readable in free pages.
     conn.pragma_update(None, "secure_delete", "ON")
         .map_err(sqlite)?;

@@ -6,7 +6,7 @@
 use std::io::BufReader;
 use std::path::Path;
 
-use candor_store::messages::Inserted;
+use candor_store::messages::{Inserted, NewMessage};
 use serde::Serialize;
 
 use super::Candor;
@@ -41,6 +41,9 @@ pub struct ImportProgress {
     pub done: u64,
     pub total: Option<u64>,
 }
+
+/// Messages stored per transaction.
+const IMPORT_CHUNK: usize = 200;
 
 /// The folder imported mail lands in.
 const IMPORT_FOLDER: &str = "Imported";
@@ -118,6 +121,24 @@ fn import(
     let account_id = super::accounts::resolve(&store, account)?;
     let folder_id = store.ensure_folder(account_id, IMPORT_FOLDER, None)?;
     let mut report = ImportReport::default();
+    // Stored in chunks, one transaction each (see Store::insert_messages).
+    let mut chunk = Vec::with_capacity(IMPORT_CHUNK);
+    let mut flush =
+        |chunk: &mut Vec<NewMessage>, report: &mut ImportReport| -> Result<(), ApiError> {
+            for (message, outcome) in chunk.iter().zip(store.insert_messages(chunk)?) {
+                match outcome {
+                    Inserted::New(_) => {
+                        report.stored += 1;
+                        if message.parse_error.is_some() {
+                            report.stored_with_problems += 1;
+                        }
+                    }
+                    Inserted::Duplicate(_) => report.duplicates += 1,
+                }
+            }
+            chunk.clear();
+            Ok(())
+        };
     for (source, raw) in items {
         report.found += 1;
         match raw {
@@ -127,16 +148,9 @@ fn import(
                 reason: "the message is empty".into(),
             }),
             Ok(raw) => {
-                let message = NewMessageFrom::raw(account_id, folder_id, raw).into_new_message();
-                let had_problems = message.parse_error.is_some();
-                match store.insert_message(&message)? {
-                    Inserted::New(_) => {
-                        report.stored += 1;
-                        if had_problems {
-                            report.stored_with_problems += 1;
-                        }
-                    }
-                    Inserted::Duplicate(_) => report.duplicates += 1,
+                chunk.push(NewMessageFrom::raw(account_id, folder_id, raw).into_new_message());
+                if chunk.len() == IMPORT_CHUNK {
+                    flush(&mut chunk, &mut report)?;
                 }
             }
         }
@@ -145,6 +159,7 @@ fn import(
             total,
         });
     }
+    flush(&mut chunk, &mut report)?;
     report.threads = rethread(&mut store)? as u64;
     Ok(report)
 }

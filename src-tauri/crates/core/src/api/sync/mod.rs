@@ -15,7 +15,7 @@
 use std::collections::{HashMap, HashSet};
 
 use candor_mail::imap::{
-    ImapError, ImapSession, RemoteFolder, RemoteMessage, Security, ServerLogin,
+    FolderRole, ImapError, ImapSession, RemoteFolder, RemoteMessage, Security, ServerLogin,
 };
 use candor_mail::pop3::Pop3Error;
 use candor_store::folders::{FolderSyncState, KnownMessage};
@@ -28,7 +28,7 @@ pub mod schedule;
 mod tasks;
 
 use super::Candor;
-use super::mail::{NewMessageFrom, rethread};
+use super::mail::{NewMessageFrom, rethread, rethread_if_unthreaded};
 use crate::{ApiError, ErrorCode};
 
 /// How many messages one FETCH asks for.
@@ -369,7 +369,11 @@ async fn sync_folder(
     // New mail, newest first, in batches.
     let to_fetch = u32::try_from(new.len()).unwrap_or(u32::MAX);
     let mut failed: Vec<(Option<u32>, String)> = Vec::new();
-    for batch in new.chunks(BATCH) {
+    // On a first sync the Inbox's newest conversations are threaded after
+    // each of its first batches, so they can be listed within seconds
+    // instead of after the whole mailbox.
+    let early_threading = previous.uid_next.is_none() && folder.role == Some(FolderRole::Inbox);
+    for (index, batch) in new.chunks(BATCH).enumerate() {
         let set = batch
             .iter()
             .map(u32::to_string)
@@ -381,7 +385,8 @@ async fn sync_folder(
             .into_iter()
             .map(|m| (m.uid, m))
             .collect();
-        let mut store = candor.store();
+        // Parsed outside the store's lock; stored in one transaction.
+        let mut messages = Vec::with_capacity(batch.len());
         for uid in batch {
             let Some(m) = fetched.remove(uid) else {
                 failed.push((
@@ -399,12 +404,19 @@ async fn sync_folder(
             if let Some(date) = m.internal_date {
                 message.received_at = date;
             }
-            match store.insert_message(&message).map_err(storage)? {
-                Inserted::New(_) => line.fetched += 1,
-                Inserted::Duplicate(_) => {}
-            }
+            messages.push(message);
         }
-        drop(store);
+        let stored = candor.store().insert_messages(&messages).map_err(storage)?;
+        line.fetched += u32::try_from(
+            stored
+                .iter()
+                .filter(|s| matches!(s, Inserted::New(_)))
+                .count(),
+        )
+        .unwrap_or(u32::MAX);
+        if early_threading && index < 4 {
+            rethread_if_unthreaded(&mut candor.store()).map_err(storage)?;
+        }
         progress(SyncProgress {
             account: account.to_owned(),
             folder: folder.name.clone(),

@@ -1,0 +1,273 @@
+//! Thread-list and search latency on a 100,000-message store, measured
+//! inside one process (a `candor` run also pays process start and key
+//! derivation, which `bench/sync.sh` reports apart). Prints figures; asserts
+//! nothing. Run: `cargo bench -p candor-store --bench latency`
+//! (`CANDOR_BENCH_MESSAGES=N` for another size).
+//!
+//! The store is built through the store's own API: 100,000 messages in
+//! conversations of 1 to 8, English, Chinese and Polish text, one in six
+//! with an attachment, indexed for search as sync would, then threaded.
+
+#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use candor_store::accounts::NewServerAccount;
+use candor_store::messages::{
+    AddressRole, NewAddress, NewAttachment, NewMessage, SearchQuery, ThreadFilter,
+};
+use candor_store::{KeyVault, Store, Unlock};
+use zeroize::Zeroizing;
+
+struct NoKeyring;
+
+impl KeyVault for NoKeyring {
+    fn get(&self, _: &str) -> Result<Option<Zeroizing<String>>, String> {
+        Err("passphrase mode".into())
+    }
+    fn set(&self, _: &str, _: &str) -> Result<(), String> {
+        Err("passphrase mode".into())
+    }
+    fn delete(&self, _: &str) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+const EN: &[&str] = &[
+    "Thank you for your application to the Senior Rust Engineer role",
+    "Could we schedule a call on Thursday at ten",
+    "Please find my updated CV attached with six years of experience",
+    "The hiring manager would like to meet you next week",
+];
+const ZH: &[&str] = &[
+    "您好我对这个职位很感兴趣",
+    "附件是我的简历请查收",
+    "请问周四上午十点方便面试吗",
+];
+const PL: &[&str] = &[
+    "Dzień dobry przesyłam zgłoszenie",
+    "Czy możemy porozmawiać w piątek",
+    "W załączniku przesyłam aktualne CV",
+];
+
+/// A tiny deterministic generator (xorshift), so every run builds the same store.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn stats(mut samples: Vec<Duration>) -> (f64, f64) {
+    samples.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1_000.0;
+    (
+        ms(samples[samples.len() / 2]),
+        ms(samples[(samples.len() * 95).div_ceil(100) - 1]),
+    )
+}
+
+fn main() {
+    let count: usize = std::env::var("CANDOR_BENCH_MESSAGES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(
+        dir.path(),
+        &Unlock::Passphrase(Zeroizing::new("bench".into())),
+        &NoKeyring,
+        true,
+    )
+    .expect("open");
+    let account = store
+        .insert_server_account(&NewServerAccount {
+            name: "Bench".into(),
+            email: "recruiter@test".into(),
+            protocol: "imap".into(),
+            host: "localhost".into(),
+            port: 993,
+            security: "tls".into(),
+            username: "recruiter".into(),
+            pinned_certificate_pem: None,
+            pop3_delete_after_days: None,
+            pop3_delete_when_deleted_here: false,
+            outgoing: None,
+        })
+        .expect("account");
+    let inbox = store
+        .upsert_folder(account, "INBOX", Some("/"), Some("inbox"), true)
+        .expect("inbox");
+
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let started = Instant::now();
+    let mut groups: Vec<Vec<i64>> = Vec::new();
+    // Messages not yet stored, and where each of their conversations ends.
+    let mut pending: Vec<NewMessage> = Vec::new();
+    let mut conversations: Vec<usize> = Vec::new();
+    let mut made = 0;
+    while made < count {
+        let size = [1, 1, 2, 2, 3, 4, 5, 8][rng.below(8)].min(count - made);
+        let conversation = groups.len() + conversations.len();
+        let person = format!("cand{conversation}@example.com");
+        let lang = rng.below(10);
+        for k in 0..size {
+            let pool = match lang {
+                0..=5 => EN,
+                6 | 7 => ZH,
+                _ => PL,
+            };
+            let text = (0..4)
+                .map(|_| pool[rng.below(pool.len())])
+                .collect::<Vec<_>>()
+                .join(". ");
+            let at = 1_730_000_000 + (made as i64) * 600;
+            let attachment = rng.below(6) == 0;
+            let m = NewMessage {
+                account_id: account,
+                folder_id: inbox,
+                uid: Some(made as i64 + 1),
+                pop3_uidl: None,
+                message_id_header: Some(format!("m{made}@bench")),
+                in_reply_to: None,
+                references: None,
+                subject: format!(
+                    "{}Application {conversation}",
+                    if k > 0 { "Re: " } else { "" }
+                ),
+                sent_at: Some(at),
+                received_at: at,
+                is_seen: rng.below(5) > 0,
+                is_flagged: false,
+                is_answered: false,
+                is_draft: false,
+                addresses: vec![
+                    NewAddress {
+                        role: AddressRole::From,
+                        address: if k % 2 == 1 {
+                            "recruiter@test".into()
+                        } else {
+                            person.clone()
+                        },
+                        display_name: Some("Anna Nowak".into()),
+                    },
+                    NewAddress {
+                        role: AddressRole::To,
+                        address: if k % 2 == 1 {
+                            person.clone()
+                        } else {
+                            "recruiter@test".into()
+                        },
+                        display_name: None,
+                    },
+                ],
+                text_plain: Some(text),
+                text_html: None,
+                attachments: if attachment {
+                    vec![NewAttachment {
+                        filename: Some(format!("CV-{made}.pdf")),
+                        content_type: "application/pdf".into(),
+                        content_id: None,
+                        is_inline: false,
+                        data: vec![0x25; 2_000],
+                    }]
+                } else {
+                    Vec::new()
+                },
+                parse_error: None,
+                raw: format!("Message-ID: <m{made}@bench>\r\n\r\nbody {made}\r\n").into_bytes(),
+            };
+            pending.push(m);
+            made += 1;
+        }
+        // Stored some conversations at a time (about 200 messages a transaction).
+        conversations.push(pending.len());
+        if pending.len() >= 200 || made == count {
+            let stored = store.insert_messages(&pending).expect("insert");
+            let mut ids = stored.into_iter().map(|s| match s {
+                candor_store::messages::Inserted::New(id)
+                | candor_store::messages::Inserted::Duplicate(id) => id,
+            });
+            let mut start = 0;
+            for end in conversations.drain(..) {
+                groups.push(ids.by_ref().take(end - start).collect());
+                start = end;
+            }
+            pending.clear();
+        }
+    }
+    let built = started.elapsed();
+    let threading = Instant::now();
+    store.apply_threads(&groups).expect("threads");
+    let threaded = threading.elapsed();
+    println!(
+        "store: {count} messages in {} conversations, stored and indexed in {:.1} s, threaded in {:.1} s",
+        groups.len(),
+        built.as_secs_f64(),
+        threaded.as_secs_f64()
+    );
+
+    let first_page = ThreadFilter {
+        account_id: None,
+        folder: None,
+        limit: 50,
+    };
+    let samples: Vec<Duration> = (0..200)
+        .map(|_| {
+            let t = Instant::now();
+            let page = store.list_threads(&first_page).expect("list");
+            assert_eq!(page.len(), 50);
+            t.elapsed()
+        })
+        .collect();
+    let (median, p95) = stats(samples);
+    println!(
+        "thread list, first page of 50: median {median:.2} ms, p95 {p95:.2} ms (target < 10 ms)"
+    );
+
+    let query = |terms: &[&str], from: &[&str], has_attachment: bool| SearchQuery {
+        terms: terms.iter().map(|s| (*s).to_owned()).collect(),
+        from: from.iter().map(|s| (*s).to_owned()).collect(),
+        to: Vec::new(),
+        subject: Vec::new(),
+        has_attachment,
+        before: None,
+        after: None,
+        folder: None,
+        limit: 50,
+    };
+    let queries = [
+        ("a common English word", query(&["hiring"], &[], false)),
+        (
+            "a rare English word",
+            query(&["Application 4242"], &[], false),
+        ),
+        ("Chinese inside unspaced text", query(&["简历"], &[], false)),
+        ("Polish with diacritics", query(&["piątek"], &[], false)),
+        (
+            "from: and has:attachment",
+            query(&[], &["cand77@example.com"], true),
+        ),
+    ];
+    let mut all = Vec::new();
+    for (what, q) in &queries {
+        let samples: Vec<Duration> = (0..40)
+            .map(|_| {
+                let t = Instant::now();
+                store.search(q).expect("search");
+                t.elapsed()
+            })
+            .collect();
+        all.extend(samples.iter().copied());
+        let (median, p95) = stats(samples);
+        println!("search, {what}: median {median:.2} ms, p95 {p95:.2} ms");
+    }
+    let (median, p95) = stats(all);
+    println!("search, all queries: median {median:.2} ms, p95 {p95:.2} ms (target p95 < 50 ms)");
+}
