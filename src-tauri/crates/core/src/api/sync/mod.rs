@@ -34,6 +34,10 @@ use crate::{ApiError, ErrorCode};
 /// How many messages one FETCH asks for.
 const BATCH: usize = 50;
 
+/// Batches of a first Inbox sync after which conversations are rebuilt:
+/// the newest 1,000 messages, enough for the first pages of the list.
+const EARLY_THREADING_BATCHES: usize = 20;
+
 #[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncReport {
@@ -370,8 +374,9 @@ async fn sync_folder(
     let to_fetch = u32::try_from(new.len()).unwrap_or(u32::MAX);
     let mut failed: Vec<(Option<u32>, String)> = Vec::new();
     // On a first sync the Inbox's newest conversations are threaded after
-    // each of its first batches, so they can be listed within seconds
-    // instead of after the whole mailbox.
+    // each of its first batches (cheap while the store is small), so the
+    // first screenful can be listed within seconds instead of after the
+    // whole mailbox.
     let early_threading = previous.uid_next.is_none() && folder.role == Some(FolderRole::Inbox);
     for (index, batch) in new.chunks(BATCH).enumerate() {
         let set = batch
@@ -414,7 +419,7 @@ async fn sync_folder(
                 .count(),
         )
         .unwrap_or(u32::MAX);
-        if early_threading && index < 4 {
+        if early_threading && index < EARLY_THREADING_BATCHES {
             rethread_if_unthreaded(&mut candor.store()).map_err(storage)?;
         }
         progress(SyncProgress {
