@@ -174,6 +174,38 @@ impl Dovecot {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
+    /// How many messages with this Message-ID (without brackets) a user's
+    /// mailbox holds.
+    pub fn count_message_id(&self, user: &str, mailbox: &str, message_id: &str) -> usize {
+        self.doveadm(&[
+            "-f",
+            "flow",
+            "search",
+            "-u",
+            user,
+            "mailbox",
+            mailbox,
+            "header",
+            "Message-ID",
+            message_id,
+        ])
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .count()
+    }
+
+    /// How many copies of a message reached a user's mailbox, counted once
+    /// the first has arrived (or 15 s passed) and a second has had two more
+    /// seconds to follow: delivery through Postfix takes a moment.
+    pub fn delivered(&self, user: &str, mailbox: &str, message_id: &str) -> usize {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while self.count_message_id(user, mailbox, message_id) == 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::thread::sleep(Duration::from_secs(2));
+        self.count_message_id(user, mailbox, message_id)
+    }
+
     /// Stores a message in a user's mailbox, as the next message there.
     pub fn deliver(&self, user: &str, mailbox: &str, raw: &[u8]) -> Result<()> {
         use std::io::Write;

@@ -13,6 +13,7 @@ pub mod display;
 pub mod dovecot;
 pub mod driver;
 pub mod postfix;
+pub mod proxy;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -4,8 +4,6 @@
 //! headers, certificates are verified or explicitly pinned, and every
 //! failure says whether trying again can help.
 
-use std::time::{Duration, Instant};
-
 use candor_mail::smtp::{NetError, Security, ServerLogin, SmtpError, SmtpSession};
 use candor_tests::dovecot::{Dovecot, USERS};
 use candor_tests::free_port;
@@ -28,30 +26,6 @@ fn message(id: &str) -> Vec<u8> {
         "From: recruiter@test\r\nTo: candidate@test\r\nSubject: Interview on Thursday\r\nMessage-ID: <{id}>\r\nDate: Mon, 2 Nov 2026 10:00:00 +0000\r\n\r\nDoes 10:00 suit you?\r\n"
     )
     .into_bytes()
-}
-
-/// Waits until `user`'s INBOX holds the message, and returns how many copies.
-fn copies_delivered(dovecot: &Dovecot, user: &str, id: &str) -> usize {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let found = dovecot.doveadm(&[
-            "-f",
-            "flow",
-            "search",
-            "-u",
-            user,
-            "mailbox",
-            "INBOX",
-            "header",
-            "Message-ID",
-            id,
-        ]);
-        let n = found.lines().filter(|l| !l.trim().is_empty()).count();
-        if n > 0 || Instant::now() > deadline {
-            return n;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -84,13 +58,13 @@ async fn messages_go_out_over_tls_and_starttls_with_bcc_kept_out_of_the_headers(
             .unwrap_or_else(|e| panic!("{security:?}: {e}\n{}", postfix.log()));
         session.quit().await;
         assert_eq!(
-            copies_delivered(&dovecot, "candidate", id),
+            dovecot.delivered("candidate", "INBOX", id),
             1,
             "{security:?}: the candidate gets exactly one copy\n{}",
             postfix.log()
         );
         assert_eq!(
-            copies_delivered(&dovecot, USERS[0].0, id),
+            dovecot.delivered(USERS[0].0, "INBOX", id),
             1,
             "{security:?}: the BCC recipient gets one too"
         );

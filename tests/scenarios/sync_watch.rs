@@ -10,6 +10,30 @@ use std::time::{Duration, Instant};
 use candor_tests::Cli;
 use candor_tests::dovecot::{Dovecot, USERS};
 
+/// Starts `candor sync --watch` and hands over each report it prints.
+fn watch(cli: &Cli, interval: &str) -> (std::process::Child, mpsc::Receiver<serde_json::Value>) {
+    let mut child = cli
+        .command()
+        .args(["--json", "sync", "--watch", "--interval", interval])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start watch");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel::<serde_json::Value>();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Ok(v) = serde_json::from_str(&line) {
+                let _ = tx.send(v);
+            }
+        }
+    });
+    (child, rx)
+}
+
 #[test]
 fn watch_fetches_new_mail_unasked_and_isolates_a_failing_account() {
     let server = Dovecot::start().expect("dovecot");
@@ -30,25 +54,7 @@ fn watch_fetches_new_mail_unasked_and_isolates_a_failing_account() {
         )
         .ok();
 
-    let mut child = cli
-        .command()
-        .args(["--json", "sync", "--watch", "--interval", "1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start watch");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel::<serde_json::Value>();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            if let Ok(v) = serde_json::from_str(&line) {
-                let _ = tx.send(v);
-            }
-        }
-    });
+    let (mut child, rx) = watch(&cli, "1");
 
     let mut broken_errors = 0;
     let mut delivered = false;
@@ -121,25 +127,7 @@ fn idle_brings_new_mail_without_waiting_for_the_interval() {
         .add_account(&cli, "imap", "Work", server.imaps_port, "tls", USERS[0].1)
         .ok();
 
-    let mut child = cli
-        .command()
-        .args(["--json", "sync", "--watch", "--interval", "3600"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start watch");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel::<serde_json::Value>();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            if let Ok(v) = serde_json::from_str(&line) {
-                let _ = tx.send(v);
-            }
-        }
-    });
+    let (mut child, rx) = watch(&cli, "3600");
     let next = |what: &str| {
         rx.recv_timeout(Duration::from_secs(30))
             .unwrap_or_else(|_| panic!("no sync report: {what}"))

@@ -16,22 +16,8 @@ use candor_store::accounts::NewServerAccount;
 use candor_store::messages::{
     AddressRole, NewAddress, NewAttachment, NewMessage, SearchQuery, ThreadFilter,
 };
-use candor_store::{KeyVault, Store, Unlock};
-use zeroize::Zeroizing;
-
-struct NoKeyring;
-
-impl KeyVault for NoKeyring {
-    fn get(&self, _: &str) -> Result<Option<Zeroizing<String>>, String> {
-        Err("passphrase mode".into())
-    }
-    fn set(&self, _: &str, _: &str) -> Result<(), String> {
-        Err("passphrase mode".into())
-    }
-    fn delete(&self, _: &str) -> Result<(), String> {
-        Ok(())
-    }
-}
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 const EN: &[&str] = &[
     "Thank you for your application to the Senior Rust Engineer role",
@@ -79,13 +65,7 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(100_000);
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut store = Store::open(
-        dir.path(),
-        &Unlock::Passphrase(Zeroizing::new("bench".into())),
-        &NoKeyring,
-        true,
-    )
-    .expect("open");
+    let mut store = common::open_store(dir.path(), "bench");
     let account = store
         .insert_server_account(&NewServerAccount {
             name: "Bench".into(),

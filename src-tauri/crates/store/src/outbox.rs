@@ -128,15 +128,19 @@ impl Store {
             })
         })?;
         let mut out: Vec<Outgoing> = rows.collect::<Result<_, _>>()?;
-        let mut recipients = self
-            .conn
-            .prepare("SELECT address FROM outbox_recipients WHERE outbox_id = ?1 ORDER BY rowid")?;
         for m in &mut out {
-            m.recipients = recipients
-                .query_map([m.id], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
+            m.recipients = self.outbox_recipients(m.id)?;
         }
         Ok(out)
+    }
+
+    /// Every envelope recipient of a queued message, in the order given.
+    fn outbox_recipients(&self, outbox_id: i64) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT address FROM outbox_recipients WHERE outbox_id = ?1 ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map([outbox_id], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Moves a message to `state` ("sending", "unknown", "sent", "failed",
@@ -196,13 +200,8 @@ impl Store {
             })
         })?;
         let mut out: Vec<OutboxEntry> = rows.collect::<Result<_, _>>()?;
-        let mut recipients = self
-            .conn
-            .prepare("SELECT address FROM outbox_recipients WHERE outbox_id = ?1 ORDER BY rowid")?;
         for e in &mut out {
-            e.recipients = recipients
-                .query_map([e.id], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
+            e.recipients = self.outbox_recipients(e.id)?;
         }
         Ok(out)
     }

@@ -17,6 +17,17 @@ pub struct Template {
     pub updated_at: i64,
 }
 
+/// A template from `SELECT id, name, subject, body, updated_at`.
+fn template_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Template> {
+    Ok(Template {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        subject: r.get(2)?,
+        body: r.get(3)?,
+        updated_at: r.get(4)?,
+    })
+}
+
 impl Store {
     /// Saves a template under `name`, replacing one of the same name.
     pub fn save_template(
@@ -45,15 +56,7 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT id, name, subject, body, updated_at FROM templates ORDER BY name COLLATE NOCASE",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Template {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                subject: r.get(2)?,
-                body: r.get(3)?,
-                updated_at: r.get(4)?,
-            })
-        })?;
+        let rows = stmt.query_map([], template_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -63,15 +66,7 @@ impl Store {
             .query_row(
                 "SELECT id, name, subject, body, updated_at FROM templates WHERE name = ?1",
                 [name],
-                |r| {
-                    Ok(Template {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                        subject: r.get(2)?,
-                        body: r.get(3)?,
-                        updated_at: r.get(4)?,
-                    })
-                },
+                template_row,
             )
             .optional()?)
     }

@@ -1,32 +1,13 @@
 //! The records table module: kinds, links between records, and what edits and
 //! deletes do to the records that point at each other.
 
+use candor_store::Store;
 use candor_store::records::{JobStatus, RecordFields, RecordInput, RecordKind};
-use candor_store::{KeyVault, Store, Unlock};
-use zeroize::Zeroizing;
 
-struct NoKeyring;
-
-impl KeyVault for NoKeyring {
-    fn get(&self, _: &str) -> Result<Option<Zeroizing<String>>, String> {
-        Err("not used: these tests use a passphrase".into())
-    }
-    fn set(&self, _: &str, _: &str) -> Result<(), String> {
-        Err("not used: these tests use a passphrase".into())
-    }
-    fn delete(&self, _: &str) -> Result<(), String> {
-        Ok(())
-    }
-}
+mod common;
 
 fn open(dir: &std::path::Path) -> Store {
-    Store::open(
-        dir,
-        &Unlock::Passphrase(Zeroizing::new("records test".into())),
-        &NoKeyring,
-        true,
-    )
-    .expect("open store")
+    common::open_store(dir, "records test")
 }
 
 fn input(fields: RecordFields) -> RecordInput {

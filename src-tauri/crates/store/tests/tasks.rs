@@ -3,25 +3,12 @@
 //! server has acted, a refused move is undone, and a moved message takes its
 //! new UID instead of arriving twice.
 
+use candor_store::Store;
 use candor_store::accounts::NewServerAccount;
 use candor_store::messages::{Inserted, NewMessage};
 use candor_store::tasks::TaskKind;
-use candor_store::{KeyVault, Store, Unlock};
-use zeroize::Zeroizing;
 
-struct NoKeyring;
-
-impl KeyVault for NoKeyring {
-    fn get(&self, _: &str) -> Result<Option<Zeroizing<String>>, String> {
-        Err("not used: these tests use a passphrase".into())
-    }
-    fn set(&self, _: &str, _: &str) -> Result<(), String> {
-        Err("not used: these tests use a passphrase".into())
-    }
-    fn delete(&self, _: &str) -> Result<(), String> {
-        Ok(())
-    }
-}
+mod common;
 
 struct Mailbox {
     store: Store,
@@ -58,13 +45,7 @@ fn message(account_id: i64, folder_id: i64, uid: i64, body: &str) -> NewMessage 
 
 fn mailbox() -> (Mailbox, i64) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut store = Store::open(
-        dir.path(),
-        &Unlock::Passphrase(Zeroizing::new("tasks test".into())),
-        &NoKeyring,
-        true,
-    )
-    .expect("open store");
+    let mut store = common::open_store(dir.path(), "tasks test");
     let account = store
         .insert_server_account(&NewServerAccount {
             name: "Work".into(),

@@ -518,15 +518,10 @@ pub(super) async fn send_account(
                 Ok(session) => smtp.insert(session),
                 Err(e) => {
                     // The message is fine; the server or the login is not.
-                    let reason = e.to_string();
-                    candor.store().set_outgoing_state(
-                        message.id,
-                        "queued",
-                        Some(&reason),
-                        Some(now() + retry_delay(message.attempts)),
-                    )?;
-                    outcomes.push(outcome("queued", Some(reason)));
-                    continue;
+                    // The rest wait too, rather than each waiting for the
+                    // same dead server.
+                    outcomes.push(requeue(candor, &message, &e)?);
+                    break;
                 }
             },
         };
@@ -560,14 +555,7 @@ pub(super) async fn send_account(
                 outcomes.push(outcome("failed", Some(reason)));
             }
             Err(e) => {
-                let reason = e.to_string();
-                candor.store().set_outgoing_state(
-                    message.id,
-                    "queued",
-                    Some(&reason),
-                    Some(now() + retry_delay(message.attempts)),
-                )?;
-                outcomes.push(outcome("queued", Some(reason)));
+                outcomes.push(requeue(candor, &message, &e)?);
                 // The connection may be broken: start afresh for the next one.
                 smtp = None;
             }
@@ -581,6 +569,24 @@ pub(super) async fn send_account(
     }
     super::mail::rethread_if_unthreaded(&mut candor.store())?;
     Ok(outcomes)
+}
+
+/// Puts a message back in the queue after a temporary failure, to be
+/// tried again after the back-off.
+fn requeue(candor: &Candor, message: &Outgoing, e: &SmtpError) -> Result<SendOutcome, ApiError> {
+    let reason = e.to_string();
+    candor.store().set_outgoing_state(
+        message.id,
+        "queued",
+        Some(&reason),
+        Some(now() + retry_delay(message.attempts)),
+    )?;
+    Ok(SendOutcome {
+        id: message.id,
+        message_id: message.message_id_header.clone(),
+        state: "queued".into(),
+        error: Some(reason),
+    })
 }
 
 /// The account's Sent folder on the server, by role, from the last sync or
