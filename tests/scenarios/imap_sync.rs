@@ -275,3 +275,45 @@ fn a_wrong_password_stops_only_that_account_and_says_what_to_do() {
         }
     }
 }
+
+/// A folder deleted on the server (by webmail, another client) leaves this
+/// computer too, with its mail, at the next sync.
+#[test]
+fn a_folder_deleted_on_the_server_goes_here_too() {
+    let server = Dovecot::start().expect("dovecot");
+    let recruiter = USERS[0].0;
+    server.doveadm(&["mailbox", "create", "-u", recruiter, "Clients/Acme"]);
+    server
+        .deliver(
+            recruiter,
+            "Clients/Acme",
+            &mail(
+                "hanna@acme.example",
+                "recruiter@test",
+                "Shortlist",
+                "acme1@acme",
+                None,
+                "Please send it.",
+            ),
+        )
+        .expect("deliver");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cli = Cli::with_passphrase(tmp.path(), "folder scenario");
+    cli.run(&["init"]).ok();
+    server
+        .add_account(&cli, "imap", "Work", server.imaps_port, "tls", USERS[0].1)
+        .ok();
+    cli.run(&["sync"]).ok();
+    let count = |query: &[&str]| cli.run(query).ok().json().as_array().map_or(0, Vec::len);
+    assert_eq!(count(&["--json", "threads", "--folder", "Clients/Acme"]), 1);
+
+    server.doveadm(&["mailbox", "delete", "-u", recruiter, "Clients/Acme"]);
+    let report = cli.run(&["--json", "sync"]).ok().json();
+    assert_eq!(report["accounts"][0]["folders_removed"], 1, "{report}");
+    assert_eq!(count(&["--json", "threads"]), 0, "its mail went with it");
+    let ledger = cli.run(&["--json", "ledger"]).ok().json();
+    assert!(
+        !ledger.to_string().contains("Clients/Acme"),
+        "the ledger no longer lists it: {ledger}"
+    );
+}

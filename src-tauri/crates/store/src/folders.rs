@@ -62,6 +62,39 @@ impl Store {
         )?)
     }
 
+    /// Forgets the account's folders that the server no longer lists, with
+    /// their messages, except a folder still holding a copy that exists only
+    /// here (a message moved or sent there that the server has not shown
+    /// yet). Returns how many folders went.
+    pub fn remove_folders_not_in(
+        &mut self,
+        account_id: i64,
+        on_server: &[String],
+    ) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction()?;
+        let gone: Vec<(i64, String)> = {
+            let mut stmt = tx.prepare(
+                "SELECT id, name FROM folders f WHERE account_id = ?1
+                   AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.folder_id = f.id AND m.uid IS NULL)",
+            )?;
+            let rows = stmt.query_map([account_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .filter(|(_, name)| !on_server.contains(name))
+                .collect()
+        };
+        for (id, _) in &gone {
+            // The search index is a virtual table: no cascade reaches it.
+            tx.execute(
+                "DELETE FROM message_search WHERE rowid IN (SELECT id FROM messages WHERE folder_id = ?1)",
+                [id],
+            )?;
+            tx.execute("DELETE FROM folders WHERE id = ?1", [id])?;
+        }
+        tx.commit()?;
+        Ok(gone.len())
+    }
+
     pub fn folder_sync_state(&self, folder_id: i64) -> Result<FolderSyncState, StoreError> {
         Ok(self
             .conn

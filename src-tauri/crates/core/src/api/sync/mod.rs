@@ -58,6 +58,8 @@ pub struct AccountSyncReport {
     /// What stopped this account, with what to do; None when it synced.
     pub error: Option<String>,
     pub folders: Vec<FolderSyncReport>,
+    /// Folders the server no longer has, forgotten here with their mail.
+    pub folders_removed: u32,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -108,10 +110,11 @@ pub async fn sync(
 /// and threading), or messages were removed. A sync that changed nothing
 /// leaves them be, which keeps a no-change resync fast.
 fn rethread_if_changed(candor: &Candor, reports: &[AccountSyncReport]) -> Result<(), ApiError> {
-    let removed = reports
-        .iter()
-        .flat_map(|a| &a.folders)
-        .any(|f| f.removed > 0 || f.uid_validity_changed);
+    let removed = reports.iter().any(|a| a.folders_removed > 0)
+        || reports
+            .iter()
+            .flat_map(|a| &a.folders)
+            .any(|f| f.removed > 0 || f.uid_validity_changed);
     let mut store = candor.store();
     if removed || store.has_unthreaded_messages()? {
         rethread(&mut store)?;
@@ -187,7 +190,7 @@ async fn sync_account(
             return Ok(AccountSyncReport {
                 account: name,
                 error: Some(e.message),
-                folders: Vec::new(),
+                ..AccountSyncReport::default()
             });
         }
         Err(e) => return Err(e),
@@ -248,6 +251,14 @@ async fn sync_folders(
     // below already reflects them.
     tasks::push(candor, account_id, &mut session).await?;
     let folders = session.folders().await?;
+    // A folder deleted on the server (by another client, or by the user in
+    // webmail) goes here too, with its messages.
+    let names: Vec<String> = folders.iter().map(|f| f.name.clone()).collect();
+    let removed = candor
+        .store()
+        .remove_folders_not_in(account_id, &names)
+        .map_err(storage)?;
+    report.folders_removed = u32::try_from(removed).unwrap_or(u32::MAX);
     for folder in folders.into_iter().filter(|f| f.selectable) {
         let line =
             sync_folder(candor, account_id, account, &mut session, &folder, progress).await?;
