@@ -638,3 +638,56 @@ fn reply_all_and_forward() {
     );
     assert!(body.contains("cv-anna.pdf"), "and its attachment: {body}");
 }
+
+/// `candor sync --watch` sends a message written for later at its time,
+/// however long its sync interval.
+#[test]
+fn the_watcher_sends_a_message_written_for_later_on_time() {
+    let m = setup();
+    let at = time_in(4);
+    let queued = m
+        .cli
+        .run(&[
+            "--json",
+            "send",
+            "--account",
+            "Work",
+            "--to",
+            "candidate@test",
+            "--subject",
+            "In a moment",
+            "--body",
+            "Hello.",
+            "--at",
+            &at,
+        ])
+        .ok()
+        .json();
+    let id = queued["message_id"].as_str().expect("id").to_owned();
+    let mut watcher = m
+        .cli
+        .command()
+        .args(["sync", "--watch", "--interval", "3600"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start watch");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while m.dovecot.count_message_id("candidate", "INBOX", &id) == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let _ = watcher.kill();
+    let _ = watcher.wait();
+    assert_eq!(
+        m.dovecot.count_message_id("candidate", "INBOX", &id),
+        1,
+        "sent at its time, long before the hourly sync"
+    );
+}
+
+/// An RFC 3339 time `seconds` from now.
+fn time_in(seconds: i64) -> String {
+    (time::OffsetDateTime::now_utc() + time::Duration::seconds(seconds))
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("format")
+}

@@ -164,6 +164,20 @@ impl Store {
         Ok(())
     }
 
+    /// When the outbox next has something to send, and for which account
+    /// (Unix seconds; the earliest queued message's time or retry).
+    pub fn next_outgoing(&self) -> Result<Option<(i64, i64)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT account_id, max(send_at, next_attempt_at) AS due FROM outbox
+                 WHERE state = 'queued' ORDER BY due LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
     /// Cancels a message that has not started going out. Returns false
     /// when it is too late (sending, sent) or it does not exist.
     pub fn cancel_outgoing(&mut self, id: i64) -> Result<bool, StoreError> {

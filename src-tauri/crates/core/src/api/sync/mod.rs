@@ -524,6 +524,14 @@ pub async fn watch(
                 idlers.insert(id, idle::spawn(id, login, wake.clone()));
             }
         }
+        // A message to send later makes its account due at that time.
+        if let Some((account, at)) = candor.store().next_outgoing()? {
+            let wait = std::time::Duration::from_secs(u64::try_from(at - self::now()).unwrap_or(0));
+            let at = Instant::now() + wait;
+            due.entry(account)
+                .and_modify(|when| *when = (*when).min(at))
+                .or_insert(at);
+        }
         let next = due
             .values()
             .min()
