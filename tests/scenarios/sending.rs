@@ -560,6 +560,15 @@ fn reply_all_and_forward() {
         )
         .expect("deliver");
     m.cli.run(&["sync"]).ok();
+    m.cli
+        .run(&[
+            "account",
+            "set-signature",
+            "Work",
+            "--text",
+            "Tom Recruiter\nAgency Ltd, +48 12 555 0199",
+        ])
+        .ok();
 
     let sent = m
         .cli
@@ -586,6 +595,28 @@ fn reply_all_and_forward() {
     );
     assert_eq!(outbox[0]["subject"], "Re: My CV");
     assert_eq!(m.dovecot.delivered("candidate", "INBOX", &reply), 1);
+    let answer = m.dovecot.doveadm(&[
+        "-f",
+        "flow",
+        "fetch",
+        "-u",
+        "candidate",
+        "body",
+        "mailbox",
+        "INBOX",
+        "header",
+        "Message-ID",
+        &reply,
+    ]);
+    let answer = answer.replace("\r\n", "\n");
+    let signature = answer
+        .find("-- \nTom Recruiter")
+        .unwrap_or_else(|| panic!("{answer}"));
+    let quote = answer.find("wrote:").unwrap_or_else(|| panic!("{answer}"));
+    assert!(
+        signature < quote,
+        "the signature sits below the reply, above the quoted original: {answer}"
+    );
     assert_eq!(m.dovecot.delivered("boss", "INBOX", &reply), 1);
     m.cli.run(&["sync"]).ok();
     let threads = m.cli.run(&["--json", "threads"]).ok().json();

@@ -18,6 +18,13 @@ pub enum AccountCommand {
     Add(Box<AddAccount>),
     /// List the accounts with their status and message counts.
     List,
+    /// Set the signature added below every message sent from the account
+    /// (an empty text removes it).
+    SetSignature {
+        name: String,
+        #[arg(long)]
+        text: String,
+    },
     /// Disconnect an account: stop syncing and remove its password from the
     /// keyring. Its mail is deleted from this computer (never from the
     /// server) unless --keep-mail keeps it as a local account.
@@ -201,6 +208,14 @@ pub fn account(candor: &Candor, command: AccountCommand, json: bool) -> Result<(
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
+            });
+        }
+        AccountCommand::SetSignature { name, text } => {
+            accounts::set_signature(candor, &name, &text)?;
+            let result =
+                serde_json::json!({ "account": name.trim(), "signature": !text.trim().is_empty() });
+            output::value_or(json, &result, || {
+                format!("Saved the signature of \"{}\".", name.trim())
             });
         }
         AccountCommand::Remove { name, keep_mail } => {

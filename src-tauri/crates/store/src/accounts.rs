@@ -109,6 +109,8 @@ pub struct OutgoingServer {
     pub incoming_protocol: String,
     pub incoming_host: Option<String>,
     pub pinned_certificate_pem: Option<String>,
+    /// Added below what the user writes.
+    pub signature: Option<String>,
 }
 
 /// How to reach an account's incoming server.
@@ -192,7 +194,7 @@ impl Store {
             .query_row(
                 "SELECT name, email_address, outgoing_host, outgoing_port, outgoing_security,
                         coalesce(outgoing_username, incoming_username), incoming_protocol, incoming_host,
-                        pinned_certificate_pem
+                        pinned_certificate_pem, signature_text
                  FROM accounts WHERE id = ?1 AND outgoing_host IS NOT NULL",
                 [account_id],
                 |r| {
@@ -207,10 +209,24 @@ impl Store {
                         incoming_protocol: r.get(6)?,
                         incoming_host: r.get(7)?,
                         pinned_certificate_pem: r.get(8)?,
+                        signature: r.get(9)?,
                     })
                 },
             )
             .optional()?)
+    }
+
+    /// Sets (or with `None` removes) the account's signature.
+    pub fn set_signature(
+        &mut self,
+        account_id: i64,
+        signature: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE accounts SET signature_text = ?2 WHERE id = ?1",
+            params![account_id, signature],
+        )?;
+        Ok(())
     }
 
     /// Records the outcome of a sync or connection attempt.

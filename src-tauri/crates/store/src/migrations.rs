@@ -45,6 +45,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "templates",
         sql: include_str!("../migrations/0005_templates.sql"),
     },
+    Migration {
+        version: 6,
+        name: "signatures",
+        sql: include_str!("../migrations/0006_signatures.sql"),
+    },
 ];
 
 /// The schema version this build writes.
@@ -151,6 +156,10 @@ mod tests {
         (
             5,
             "2489553daabc5f3cacfbbaccd932463fb4d72d7fb67f4dec53b96e1d0bd628f7",
+        ),
+        (
+            6,
+            "e7b489fe6985c923488dd3569fd69d06caa0f9a6b6e525966037aea27ae4b52d",
         ),
     ];
 

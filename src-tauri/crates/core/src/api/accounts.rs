@@ -55,6 +55,16 @@ pub fn remove(candor: &Candor, name: &str, keep_mail: bool) -> Result<(), ApiErr
     Ok(())
 }
 
+/// Sets the signature added below every message sent from the account
+/// (above a quoted original); an empty text removes it.
+pub fn set_signature(candor: &Candor, name: &str, text: &str) -> Result<(), ApiError> {
+    let mut store = candor.store();
+    let id = resolve(&store, name)?;
+    let text = text.trim_end();
+    store.set_signature(id, (!text.trim().is_empty()).then_some(text))?;
+    Ok(())
+}
+
 /// The id of the account called `name`, or an error that says how to find names.
 pub(crate) fn resolve(store: &Store, name: &str) -> Result<i64, ApiError> {
     store.account_id_by_name(name.trim())?.ok_or_else(|| {

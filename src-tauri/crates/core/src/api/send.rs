@@ -215,7 +215,15 @@ pub fn queue(candor: &Candor, mut draft: OutgoingDraft) -> Result<Queued, ApiErr
         cc: draft.cc.clone(),
         bcc: draft.bcc.clone(),
         subject: draft.subject.clone(),
-        text: format!("{}{quoted}", draft.text),
+        text: format!(
+            "{}{}{quoted}",
+            draft.text,
+            server
+                .signature
+                .as_deref()
+                .map(|sig| format!("\n\n-- \n{sig}"))
+                .unwrap_or_default()
+        ),
         html: draft.html.clone(),
         attachments,
         in_reply_to,
