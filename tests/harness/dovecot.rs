@@ -382,6 +382,28 @@ impl Dovecot {
         self.add_account_with(cli, protocol, name, port, security, password, &[])
     }
 
+    /// Adds the IMAP account "Work" that sends through `smtp_port` (Postfix's
+    /// submission port on implicit TLS, or a relay in front of it).
+    pub fn add_sending_account(&self, cli: &Cli, smtp_port: u16) -> CliRun {
+        let port = smtp_port.to_string();
+        self.add_account_with(
+            cli,
+            "imap",
+            "Work",
+            self.imaps_port,
+            "tls",
+            USERS[0].1,
+            &[
+                "--smtp-host",
+                "localhost",
+                "--smtp-port",
+                &port,
+                "--smtp-security",
+                "tls",
+            ],
+        )
+    }
+
     /// As [`Dovecot::add_account`], with more `candor account add` flags.
     #[allow(clippy::too_many_arguments)]
     pub fn add_account_with(

@@ -157,6 +157,12 @@ impl Cli {
     /// A CLI on a new database with a local account "Archive" (the user's
     /// address is tom@agency.example) holding the MIME golden corpus.
     pub fn with_imported_corpus(parent: &Path) -> Self {
+        Self::with_imported_eml(parent, &corpus_dir())
+    }
+
+    /// A CLI on a new database with a local account "Archive" (the user's
+    /// address is tom@agency.example) holding the .eml files of `dir`.
+    pub fn with_imported_eml(parent: &Path, dir: &Path) -> Self {
         let cli = Self::with_passphrase(parent, "scenario passphrase");
         cli.run(&["init"]).ok();
         cli.run(&[
@@ -169,11 +175,10 @@ impl Cli {
             "--local",
         ])
         .ok();
-        let corpus = corpus_dir();
         cli.run(&[
             "import",
             "eml",
-            corpus.to_str().expect("utf-8 path"),
+            dir.to_str().expect("utf-8 path"),
             "--account",
             "Archive",
         ])

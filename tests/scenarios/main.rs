@@ -12,6 +12,7 @@ mod keyring;
 mod mail_actions;
 mod mail_import;
 mod pop3_sync;
+mod record_import;
 mod record_mail;
 mod sending;
 mod smtp_submission;

@@ -199,3 +199,166 @@ fn links_made_or_removed_by_hand_survive_relinking() {
         missing.stderr
     );
 }
+
+/// A local account holding the given messages (name, raw source).
+fn with_messages(messages: &[(&str, &str)]) -> (tempfile::TempDir, Cli) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let eml = tmp.path().join("eml");
+    std::fs::create_dir_all(&eml).expect("eml dir");
+    for (name, raw) in messages {
+        std::fs::write(eml.join(name), raw.replace('\n', "\r\n")).expect("write eml");
+    }
+    let cli = Cli::with_imported_eml(tmp.path(), &eml);
+    (tmp, cli)
+}
+
+fn message(from: &str, subject: &str, id: &str) -> String {
+    format!(
+        "From: {from}\nTo: tom@agency.example\nSubject: {subject}\nDate: Mon, 30 Nov 2026 10:00:00 +0000\nMessage-ID: <{id}>\n\nHello.\n"
+    )
+}
+
+/// The local id of the first message of the conversation with this subject.
+fn message_with_subject(cli: &Cli, subject: &str) -> i64 {
+    let threads = cli.run(&["--json", "threads"]).ok().json();
+    let thread = threads
+        .as_array()
+        .expect("threads")
+        .iter()
+        .find(|t| t["subject"] == subject)
+        .unwrap_or_else(|| panic!("no conversation {subject:?}: {threads}"));
+    let detail = cli
+        .run(&["--json", "thread", &thread["id"].to_string()])
+        .ok()
+        .json();
+    detail["messages"][0]["id"].as_i64().expect("message id")
+}
+
+#[test]
+fn plus_addresses_and_gmail_dots_match_only_when_asked() {
+    let cv = message(
+        "\"Anna Nowak\" <A.Nowak+cv@gmail.com>",
+        "CV attached",
+        "cv@x",
+    );
+    let follow = message("anowak@googlemail.com", "Following up", "follow@x");
+    let other = message("anna@example.pl", "Someone else", "other@x");
+    let (_tmp, cli) = with_messages(&[("1.eml", &cv), ("2.eml", &follow), ("3.eml", &other)]);
+    let anna = add(
+        &cli,
+        &[
+            "candidate",
+            "--first-name",
+            "Anna",
+            "--email",
+            "anowak@gmail.com",
+        ],
+    );
+    // By default an address is matched exactly (case ignored): a shared
+    // mailbox's tags must not join two people's mail unasked.
+    assert!(subjects(&cli, anna).is_empty());
+
+    let on = cli
+        .run(&["--json", "record", "matching", "--variants", "on"])
+        .ok()
+        .json();
+    assert_eq!(on["variants"], true);
+    let mut listed = subjects(&cli, anna);
+    listed.sort();
+    assert_eq!(
+        listed,
+        vec!["CV attached", "Following up"],
+        "with variants on, the tagged and the dotted Gmail address are hers; other mail is not"
+    );
+
+    // A record added while the option is on is linked the same way.
+    let contact = add(
+        &cli,
+        &[
+            "contact",
+            "--first-name",
+            "A",
+            "--email",
+            "a.nowak@gmail.com",
+        ],
+    );
+    assert_eq!(subjects(&cli, contact).len(), 2);
+
+    cli.run(&["record", "matching", "--variants", "off"]).ok();
+    assert!(
+        subjects(&cli, anna).is_empty(),
+        "turning it off takes the variant mail off again"
+    );
+}
+
+#[test]
+fn a_record_from_a_messages_sender_in_one_step() {
+    let raw = message(
+        "\"Nowak, Anna\" <Anna.Nowak@Example.pl>",
+        "My application",
+        "app@x",
+    );
+    let (_tmp, cli) = with_messages(&[("1.eml", &raw)]);
+    let id = message_with_subject(&cli, "My application");
+
+    let created = cli
+        .run(&[
+            "--json",
+            "record",
+            "from-sender",
+            &id.to_string(),
+            "--as",
+            "candidate",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        created["display_name"], "Anna Nowak",
+        "the name from the From header"
+    );
+    assert_eq!(
+        created["fields"]["emails"][0]
+            .as_str()
+            .map(str::to_lowercase)
+            .as_deref(),
+        Some("anna.nowak@example.pl")
+    );
+    let candidate = created["id"].as_i64().expect("id");
+    assert_eq!(
+        subjects(&cli, candidate),
+        vec!["My application"],
+        "the message is on the new record's page at once"
+    );
+
+    // Twice as a candidate is refused, naming the record that has the address.
+    let again = cli.run(&[
+        "record",
+        "from-sender",
+        &id.to_string(),
+        "--as",
+        "candidate",
+    ]);
+    assert_eq!(again.status, 1);
+    assert!(
+        again.stderr.contains(&format!("candidate {candidate}")),
+        "{}",
+        again.stderr
+    );
+
+    // As a contact too (a candidate who is also a contact): both show the mail.
+    let contact = cli
+        .run(&[
+            "--json",
+            "record",
+            "from-sender",
+            &id.to_string(),
+            "--as",
+            "contact",
+        ])
+        .ok()
+        .json()["id"]
+        .as_i64()
+        .expect("id");
+    assert_eq!(subjects(&cli, contact), vec!["My application"]);
+    assert_eq!(subjects(&cli, candidate), vec!["My application"]);
+}

@@ -30,27 +30,8 @@ fn setup_through(relay: Option<&dyn Fn(u16) -> u16>) -> Mail {
     let tmp = tempfile::tempdir().expect("tempdir");
     let cli = Cli::with_passphrase(tmp.path(), "sending scenario");
     cli.run(&["init"]).ok();
-    let port = relay
-        .map_or(postfix.submissions_port, |r| r(postfix.submissions_port))
-        .to_string();
-    dovecot
-        .add_account_with(
-            &cli,
-            "imap",
-            "Work",
-            dovecot.imaps_port,
-            "tls",
-            USERS[0].1,
-            &[
-                "--smtp-host",
-                "localhost",
-                "--smtp-port",
-                &port,
-                "--smtp-security",
-                "tls",
-            ],
-        )
-        .ok();
+    let port = relay.map_or(postfix.submissions_port, |r| r(postfix.submissions_port));
+    dovecot.add_sending_account(&cli, port).ok();
     cli.run(&["sync"]).ok();
     Mail {
         dovecot,

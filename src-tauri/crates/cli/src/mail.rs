@@ -113,6 +113,11 @@ pub enum ImportCommand {
         #[arg(long)]
         account: String,
     },
+    /// Import candidates or contacts from a CSV file, columns mapped by
+    /// their headers (override with --map); duplicates by address are skipped.
+    Csv(crate::record_import::CsvArgs),
+    /// Import contacts (or, with --as, candidates) from a vCard file.
+    Vcard(crate::record_import::VcardArgs),
 }
 
 pub fn account(candor: &Candor, command: AccountCommand, json: bool) -> Result<(), ApiError> {
@@ -320,6 +325,8 @@ pub fn import(candor: &Candor, command: ImportCommand, json: bool) -> Result<(),
         ImportCommand::Eml { dir, account } => {
             import::eml_dir(candor, &account, &dir, &mut progress)?
         }
+        ImportCommand::Csv(args) => return crate::record_import::csv(candor, args, json),
+        ImportCommand::Vcard(args) => return crate::record_import::vcard(candor, args, json),
     };
     output::value_or(json, &report, || {
         let mut text = format!(

@@ -10,6 +10,7 @@
 
 mod mail;
 mod output;
+mod record_import;
 mod records;
 mod send;
 
@@ -55,7 +56,8 @@ enum Command {
     /// Mail accounts.
     #[command(subcommand)]
     Account(mail::AccountCommand),
-    /// Import old mail (mbox, .eml) into an account.
+    /// Import old mail (mbox, .eml) into an account, or candidates and
+    /// contacts from CSV or vCard.
     #[command(subcommand)]
     Import(mail::ImportCommand),
     /// Conversations by latest activity.

@@ -34,6 +34,31 @@ pub enum RecordCommand {
     Link { message: String, record: i64 },
     /// Take a message off a record's page by hand; it stays off.
     Unlink { message: String, record: i64 },
+    /// Create a candidate or contact from the sender of a message (by message id).
+    FromSender {
+        message: i64,
+        #[arg(long = "as", value_enum)]
+        kind: PersonKind,
+    },
+    /// How mail is matched to records: show it, or change it with --variants.
+    Matching {
+        /// Also match plus-addresses (name+tag@) and Gmail addresses with
+        /// dots to the plain address. Off by default.
+        #[arg(long, value_enum)]
+        variants: Option<OnOff>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PersonKind {
+    Candidate,
+    Contact,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -200,6 +225,34 @@ pub fn run(candor: &Candor, command: RecordCommand, json: bool) -> Result<(), Ap
                 &serde_json::json!({ "linked": n, "record": record }),
                 || format!("Linked {n} message(s) to record {record}."),
             );
+        }
+        RecordCommand::FromSender { message, kind } => {
+            let kind = match kind {
+                PersonKind::Candidate => RecordKind::Candidate,
+                PersonKind::Contact => RecordKind::Contact,
+            };
+            let record = records::create_from_sender(candor, message, kind)?;
+            output::value_or(json, &record, || {
+                format!(
+                    "Created {} {}: {}.",
+                    kind.as_str(),
+                    record.id,
+                    record.display_name
+                )
+            });
+        }
+        RecordCommand::Matching { variants } => {
+            if let Some(v) = variants {
+                records::set_address_variants(candor, v == OnOff::On)?;
+            }
+            let enabled = records::address_variants(candor)?;
+            output::value_or(json, &serde_json::json!({ "variants": enabled }), || {
+                if enabled {
+                    "Mail is matched to records by address, including plus-addresses and Gmail dots.".into()
+                } else {
+                    "Mail is matched to records by exact address (case ignored).".into()
+                }
+            });
         }
         RecordCommand::Unlink { message, record } => {
             let n = records::unlink(candor, &message, record)?;

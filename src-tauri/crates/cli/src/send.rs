@@ -159,6 +159,7 @@ pub fn send(candor: &Candor, args: SendArgs, json: bool) -> Result<(), ApiError>
             forward: args.forward,
             send_at,
             template: args.template.zip(args.record),
+            attached: Vec::new(),
         },
     )?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();

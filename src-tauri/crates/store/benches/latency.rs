@@ -12,10 +12,12 @@
 
 use std::time::{Duration, Instant};
 
+use candor_store::Store;
 use candor_store::accounts::NewServerAccount;
 use candor_store::messages::{
     AddressRole, NewAddress, NewAttachment, NewMessage, SearchQuery, ThreadFilter,
 };
+use candor_store::records::{RecordFields, RecordInput};
 #[path = "../tests/common/mod.rs"]
 mod common;
 
@@ -59,13 +61,9 @@ fn stats(mut samples: Vec<Duration>) -> (f64, f64) {
     )
 }
 
-fn main() {
-    let count: usize = std::env::var("CANDOR_BENCH_MESSAGES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(100_000);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut store = common::open_store(dir.path(), "bench");
+/// A store in `dir` with a Bench account and its Inbox.
+fn new_store(dir: &std::path::Path) -> (Store, i64, i64) {
+    let mut store = common::open_store(dir, "bench");
     let account = store
         .insert_server_account(&NewServerAccount {
             name: "Bench".into(),
@@ -84,7 +82,38 @@ fn main() {
     let inbox = store
         .upsert_folder(account, "INBOX", Some("/"), Some("inbox"), true)
         .expect("inbox");
+    (store, account, inbox)
+}
 
+/// `count` candidates, the n-th with the address of conversation n's
+/// correspondent (so each has mail once the messages are stored).
+fn add_candidates(store: &mut Store, count: usize) -> Vec<i64> {
+    (0..count)
+        .map(|n| {
+            store
+                .insert_record(&candidate(n, &[format!("cand{n}@example.com")]), false)
+                .expect("candidate")
+        })
+        .collect()
+}
+
+fn candidate(n: usize, emails: &[String]) -> RecordInput {
+    RecordInput {
+        fields: RecordFields::Candidate {
+            first_name: "Candidate".into(),
+            last_name: n.to_string(),
+            emails: emails.to_vec(),
+            phones: Vec::new(),
+            current_title: None,
+            current_employer: None,
+        },
+        notes: String::new(),
+    }
+}
+
+/// Stores `count` generated messages as a sync would (batches of about 200
+/// in one transaction) and returns the conversations and the time taken.
+fn fill(store: &mut Store, account: i64, inbox: i64, count: usize) -> (Vec<Vec<i64>>, Duration) {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let started = Instant::now();
     let mut groups: Vec<Vec<i64>> = Vec::new();
@@ -182,7 +211,38 @@ fn main() {
             pending.clear();
         }
     }
-    let built = started.elapsed();
+    (groups, started.elapsed())
+}
+
+fn main() {
+    let count: usize = std::env::var("CANDOR_BENCH_MESSAGES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000);
+    const RECORDS: usize = 10_000;
+
+    // What auto-linking costs a sync: the same 20,000 messages stored with
+    // no records, and with 10,000 candidates whose addresses they carry.
+    let sample = count.min(20_000);
+    let mut linking = Vec::new();
+    for with_records in [false, true] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (mut store, account, inbox) = new_store(dir.path());
+        if with_records {
+            add_candidates(&mut store, RECORDS);
+        }
+        linking.push(fill(&mut store, account, inbox, sample).1);
+    }
+    println!(
+        "storing {sample} messages: {:.2} s without records, {:.2} s with {RECORDS} candidates linked as they arrive: linking adds {:.1}% (target < 10%)",
+        linking[0].as_secs_f64(),
+        linking[1].as_secs_f64(),
+        (linking[1].as_secs_f64() / linking[0].as_secs_f64() - 1.0) * 100.0
+    );
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut store, account, inbox) = new_store(dir.path());
+    let (groups, built) = fill(&mut store, account, inbox, count);
     let threading = Instant::now();
     store.apply_threads(&groups).expect("threads");
     let threaded = threading.elapsed();
@@ -250,4 +310,46 @@ fn main() {
     }
     let (median, p95) = stats(all);
     println!("search, all queries: median {median:.2} ms, p95 {p95:.2} ms (target p95 < 50 ms)");
+
+    // Record pages on this store: 10,000 candidates, each with mail.
+    let t = Instant::now();
+    let candidates = add_candidates(&mut store, RECORDS);
+    println!(
+        "{RECORDS} candidates added and linked to their existing mail in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let samples: Vec<Duration> = (0..200)
+        .map(|_| {
+            let id = candidates[rng.below(candidates.len())];
+            let t = Instant::now();
+            let threads = store.record_threads(id, 200).expect("record threads");
+            assert!(!threads.is_empty());
+            t.elapsed()
+        })
+        .collect();
+    let (median, p95) = stats(samples);
+    println!("a record's Emails list: median {median:.2} ms, p95 {p95:.2} ms (target < 10 ms)");
+
+    // Adding a second address links that address's existing mail, in the
+    // record's own write transaction.
+    let samples: Vec<Duration> = (0..100)
+        .map(|i| {
+            let id = candidates[i];
+            let other = RECORDS + i;
+            let emails = vec![
+                format!("cand{i}@example.com"),
+                format!("cand{other}@example.com"),
+            ];
+            let t = Instant::now();
+            store
+                .update_record(id, &candidate(i, &emails))
+                .expect("update");
+            t.elapsed()
+        })
+        .collect();
+    let (median, p95) = stats(samples);
+    println!(
+        "adding an address to a record, linking its mail: median {median:.2} ms, p95 {p95:.2} ms (target < 100 ms)"
+    );
 }

@@ -15,6 +15,7 @@
 //! protocols or the UI; validation of user input happens in candor-core.
 
 pub mod accounts;
+pub mod addresses;
 pub mod check;
 mod error;
 pub mod folders;
@@ -24,6 +25,7 @@ pub mod messages;
 pub mod migrations;
 mod open;
 pub mod outbox;
+pub mod record_import;
 pub mod records;
 pub mod tasks;
 pub mod templates;

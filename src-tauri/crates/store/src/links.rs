@@ -8,19 +8,41 @@
 //! touched by the automatic pass.
 
 use rusqlite::{Connection, params};
+use serde::Serialize;
 
 use crate::messages::ThreadSummary;
+use crate::records::RecordKind;
 use crate::{Store, StoreError};
+
+/// Another record with one of a record's email addresses: a candidate who is
+/// also a contact, say. Both pages show the mail, and each says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SharedAddress {
+    pub address: String,
+    pub record_id: i64,
+    pub kind: RecordKind,
+    pub display_name: String,
+}
 
 /// The automatic links of one message (called inside its insert transaction).
 pub(crate) fn link_message(conn: &Connection, message_id: i64) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT OR IGNORE INTO message_record_links (message_id, record_id, origin)
          SELECT DISTINCT ma.message_id, re.record_id, 'auto'
          FROM message_addresses ma JOIN record_emails re ON re.address_normalized = ma.address_normalized
          WHERE ma.message_id = ?1 AND ma.role IN ('from', 'to', 'cc', 'bcc')",
-        [message_id],
-    )?;
+    )?
+    .execute([message_id])?;
+    if crate::addresses::variants_enabled(conn)? {
+        conn.prepare_cached(
+            "INSERT OR IGNORE INTO message_record_links (message_id, record_id, origin)
+             SELECT DISTINCT ma.message_id, re.record_id, 'auto'
+             FROM message_addresses ma JOIN record_emails re ON re.address_canonical = ma.address_canonical
+             WHERE ma.message_id = ?1 AND ma.role IN ('from', 'to', 'cc', 'bcc')",
+        )?
+        .execute([message_id])?;
+    }
     Ok(())
 }
 
@@ -39,6 +61,15 @@ pub(crate) fn relink_record(conn: &Connection, record_id: i64) -> rusqlite::Resu
          WHERE re.record_id = ?1 AND ma.role IN ('from', 'to', 'cc', 'bcc')",
         [record_id],
     )?;
+    if crate::addresses::variants_enabled(conn)? {
+        conn.execute(
+            "INSERT OR IGNORE INTO message_record_links (message_id, record_id, origin)
+             SELECT DISTINCT ma.message_id, re.record_id, 'auto'
+             FROM record_emails re JOIN message_addresses ma ON ma.address_canonical = re.address_canonical
+             WHERE re.record_id = ?1 AND ma.role IN ('from', 'to', 'cc', 'bcc')",
+            [record_id],
+        )?;
+    }
     Ok(())
 }
 
@@ -99,6 +130,60 @@ impl Store {
 }
 
 impl Store {
+    /// The other records that have one of this record's addresses, by address.
+    pub fn shared_addresses(&self, record_id: i64) -> Result<Vec<SharedAddress>, StoreError> {
+        let pairs: Vec<(String, i64)> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT mine.address, other.record_id
+                 FROM record_emails mine
+                 JOIN record_emails other
+                   ON (other.address_normalized = mine.address_normalized
+                       OR (?2 AND other.address_canonical = mine.address_canonical))
+                  AND other.record_id <> mine.record_id
+                 WHERE mine.record_id = ?1
+                 GROUP BY mine.address, other.record_id
+                 ORDER BY min(mine.position), other.record_id",
+            )?;
+            let variants = crate::addresses::variants_enabled(&self.conn)?;
+            let rows =
+                stmt.query_map(params![record_id, variants], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut shared = Vec::with_capacity(pairs.len());
+        for (address, other) in pairs {
+            if let Some(record) = self.get_record(other)? {
+                shared.push(SharedAddress {
+                    address,
+                    record_id: other,
+                    kind: record.kind,
+                    display_name: record.display_name,
+                });
+            }
+        }
+        Ok(shared)
+    }
+
+    /// Records that have this address (already normalized: trimmed, lower-cased).
+    pub fn records_with_address(
+        &self,
+        address_normalized: &str,
+    ) -> Result<Vec<(i64, RecordKind)>, StoreError> {
+        let ids: Vec<i64> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT DISTINCT record_id FROM record_emails WHERE address_normalized = ?1 ORDER BY record_id",
+            )?;
+            let rows = stmt.query_map([address_normalized], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(kind) = self.record_kind(id)? {
+                out.push((id, kind));
+            }
+        }
+        Ok(out)
+    }
+
     /// Stored messages carrying this Message-ID (one per folder or account it is in).
     pub fn messages_with_message_id(
         &self,

@@ -631,9 +631,17 @@ fn write_parts(tx: &Transaction<'_>, id: i64, m: &NewMessage) -> rusqlite::Resul
         let role = a.role.as_str();
         let position = positions.entry(role).or_insert(0);
         tx.execute(
-            "INSERT INTO message_addresses (message_id, role, position, address, address_normalized, display_name)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![id, role, *position, a.address, a.address.trim().to_lowercase(), a.display_name],
+            "INSERT INTO message_addresses (message_id, role, position, address, address_normalized, display_name, address_canonical)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                id,
+                role,
+                *position,
+                a.address,
+                a.address.trim().to_lowercase(),
+                a.display_name,
+                crate::addresses::canonical_address(&a.address)
+            ],
         )?;
         *position += 1;
     }

@@ -16,6 +16,8 @@ pub struct Migration {
     pub version: u32,
     pub name: &'static str,
     pub sql: &'static str,
+    /// Work SQL cannot do, run in the same transaction after `sql`.
+    pub then: Option<fn(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>>,
 }
 
 /// Every migration ever shipped, oldest first. Only ever append.
@@ -24,31 +26,49 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 1,
         name: "initial",
         sql: include_str!("../migrations/0001_initial.sql"),
+        then: None,
     },
     Migration {
         version: 2,
         name: "task_sources",
         sql: include_str!("../migrations/0002_task_sources.sql"),
+        then: None,
     },
     Migration {
         version: 3,
         name: "user_threading",
         sql: include_str!("../migrations/0003_user_threading.sql"),
+        then: None,
     },
     Migration {
         version: 4,
         name: "outbox_envelope",
         sql: include_str!("../migrations/0004_outbox_envelope.sql"),
+        then: None,
     },
     Migration {
         version: 5,
         name: "templates",
         sql: include_str!("../migrations/0005_templates.sql"),
+        then: None,
     },
     Migration {
         version: 6,
         name: "signatures",
         sql: include_str!("../migrations/0006_signatures.sql"),
+        then: None,
+    },
+    Migration {
+        version: 7,
+        name: "record_import",
+        sql: include_str!("../migrations/0007_record_import.sql"),
+        then: None,
+    },
+    Migration {
+        version: 8,
+        name: "address_variants",
+        sql: include_str!("../migrations/0008_address_variants.sql"),
+        then: Some(crate::addresses::backfill_canonical),
     },
 ];
 
@@ -111,6 +131,9 @@ pub(crate) fn apply(conn: &mut Connection, dir: &Path) -> Result<(), OpenError> 
     for migration in MIGRATIONS.iter().filter(|m| m.version > current) {
         let tx = conn.transaction().map_err(sqlite)?;
         tx.execute_batch(migration.sql).map_err(sqlite)?;
+        if let Some(then) = migration.then {
+            then(&tx).map_err(sqlite)?;
+        }
         tx.execute(
             "INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?1, ?2, ?3, ?4)",
             params![migration.version, migration.name, digest(migration.sql), now_unix()],
@@ -160,6 +183,14 @@ mod tests {
         (
             6,
             "e7b489fe6985c923488dd3569fd69d06caa0f9a6b6e525966037aea27ae4b52d",
+        ),
+        (
+            7,
+            "4de84c7e3c32a01526c1d63cb942ea1a9d4fc42430d048041704bda99987132a",
+        ),
+        (
+            8,
+            "46950c1464edec38e0729298b9e8371ab151c527045c09f624419ffeb3e5661c",
         ),
     ];
 

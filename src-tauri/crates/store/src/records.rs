@@ -202,21 +202,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let owner = self.local_user_id();
         let tx = self.conn.transaction()?;
-        let now = now_unix();
-        tx.execute(
-            "INSERT INTO records (kind, owner_user_id, notes, is_imported, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-            params![
-                input.fields.kind().as_str(),
-                owner,
-                input.notes,
-                imported,
-                now
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        write_details(&tx, id, &input.fields)?;
-        crate::links::relink_record(&tx, id)?;
+        let id = insert_record_in(&tx, owner, input, imported)?;
         tx.commit()?;
         Ok(id)
     }
@@ -390,6 +376,31 @@ impl Store {
     }
 }
 
+/// Inserts a record, its details and its mail links inside the caller's
+/// transaction (a single create, or one row of an import batch).
+pub(crate) fn insert_record_in(
+    tx: &Transaction<'_>,
+    owner: i64,
+    input: &RecordInput,
+    imported: bool,
+) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO records (kind, owner_user_id, notes, is_imported, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        params![
+            input.fields.kind().as_str(),
+            owner,
+            input.notes,
+            imported,
+            now_unix()
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    write_details(tx, id, &input.fields)?;
+    crate::links::relink_record(tx, id)?;
+    Ok(id)
+}
+
 fn kind_of(conn: &Connection, id: i64) -> rusqlite::Result<Option<RecordKind>> {
     let kind: Option<String> = conn
         .query_row("SELECT kind FROM records WHERE id = ?1", [id], |row| {
@@ -462,9 +473,15 @@ fn write_details(tx: &Transaction<'_>, id: i64, fields: &RecordFields) -> rusqli
     tx.execute("DELETE FROM record_emails WHERE record_id = ?1", [id])?;
     for (position, address) in (0_i64..).zip(fields.emails()) {
         tx.execute(
-            "INSERT INTO record_emails (record_id, position, address, address_normalized)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![id, position, address, address.to_lowercase()],
+            "INSERT INTO record_emails (record_id, position, address, address_normalized, address_canonical)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                id,
+                position,
+                address,
+                address.to_lowercase(),
+                crate::addresses::canonical_address(address)
+            ],
         )?;
     }
     tx.execute("DELETE FROM record_phones WHERE record_id = ?1", [id])?;

@@ -188,3 +188,65 @@ fn lists_show_the_newest_change_first() {
         "same second: the later insert comes first"
     );
 }
+
+fn candidate(first: &str, emails: &[&str]) -> RecordInput {
+    input(RecordFields::Candidate {
+        first_name: first.into(),
+        last_name: "Nowak".into(),
+        emails: emails.iter().map(|e| (*e).to_owned()).collect(),
+        phones: Vec::new(),
+        current_title: None,
+        current_employer: None,
+    })
+}
+
+/// A candidate who is also a contact: each page names the other record with
+/// the same address, so the recruiter knows why the same mail is on both.
+#[test]
+fn records_sharing_an_address_name_each_other() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut store = open(tmp.path());
+    let anna = store
+        .insert_record(
+            &candidate("Anna", &["anna@example.pl", "a.nowak+cv@gmail.com"]),
+            false,
+        )
+        .expect("candidate");
+    let contact = store
+        .insert_record(
+            &input(RecordFields::Contact {
+                first_name: "Anna".into(),
+                last_name: "Nowak".into(),
+                emails: vec!["ANNA@example.pl".into()],
+                phones: Vec::new(),
+                job_title: None,
+                client_id: None,
+            }),
+            false,
+        )
+        .expect("contact");
+    let gmail = store
+        .insert_record(&candidate("Dotted", &["anowak@gmail.com"]), false)
+        .expect("candidate");
+
+    let shared = store.shared_addresses(anna).expect("shared");
+    assert_eq!(shared.len(), 1, "{shared:?}");
+    assert_eq!(shared[0].record_id, contact);
+    assert_eq!(shared[0].kind, RecordKind::Contact);
+    assert_eq!(shared[0].display_name, "Anna Nowak");
+    assert_eq!(shared[0].address, "anna@example.pl");
+    assert_eq!(
+        store.shared_addresses(contact).expect("shared")[0].record_id,
+        anna
+    );
+
+    // With variant matching on, the Gmail variants share mail too, and say so.
+    store.set_address_variants(true).expect("variants on");
+    let shared: Vec<i64> = store
+        .shared_addresses(anna)
+        .expect("shared")
+        .iter()
+        .map(|s| s.record_id)
+        .collect();
+    assert_eq!(shared, vec![contact, gmail]);
+}

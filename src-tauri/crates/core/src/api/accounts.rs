@@ -34,6 +34,19 @@ pub fn list(candor: &Candor) -> Result<Vec<AccountSummary>, ApiError> {
     Ok(candor.store().list_accounts()?)
 }
 
+/// The accounts that can send (those with an outgoing server), in the order
+/// [`list`] gives.
+pub fn list_sending(candor: &Candor) -> Result<Vec<AccountSummary>, ApiError> {
+    let store = candor.store();
+    let mut sending = Vec::new();
+    for account in store.list_accounts()? {
+        if store.outgoing_server(account.id)?.is_some() {
+            sending.push(account);
+        }
+    }
+    Ok(sending)
+}
+
 /// Disconnects an account: it stops syncing and its password leaves the
 /// keyring. With `keep_mail` its mail stays, as a local account of the same
 /// name; without, the account's mail is deleted from this computer (never

@@ -3,6 +3,7 @@
 use candor_mail::address::{normalize_address, parse_address};
 use candor_store::Store;
 
+pub use candor_store::links::SharedAddress;
 use candor_store::messages::ThreadSummary;
 
 use crate::{ApiError, Record, RecordFields, RecordInput, RecordKind, RecordSummary};
@@ -56,6 +57,140 @@ pub fn emails(candor: &Candor, id: i64, limit: u32) -> Result<Vec<ThreadSummary>
         return Err(not_found(id));
     }
     Ok(store.record_threads(id, limit)?)
+}
+
+/// The other records that share one of this record's addresses (a
+/// candidate who is also a contact): both pages show that mail, and say so.
+pub fn shared_addresses(candor: &Candor, id: i64) -> Result<Vec<SharedAddress>, ApiError> {
+    let store = candor.store();
+    if store.record_kind(id)?.is_none() {
+        return Err(not_found(id));
+    }
+    Ok(store.shared_addresses(id)?)
+}
+
+/// Creates a candidate or contact from the sender of a stored message, in
+/// one step: the name from the From header (or guessed from the address),
+/// the address as its email. The message, and all other mail with that
+/// address, is linked at once. Refused when a record of that kind already
+/// has the address, naming it.
+pub fn create_from_sender(
+    candor: &Candor,
+    message_id: i64,
+    kind: RecordKind,
+) -> Result<Record, ApiError> {
+    if !matches!(kind, RecordKind::Candidate | RecordKind::Contact) {
+        return Err(ApiError::invalid(
+            "kind",
+            "Only a candidate or a contact can be made from a sender.",
+        ));
+    }
+    let mut store = candor.store();
+    let message = store
+        .message_view(message_id)?
+        .ok_or_else(|| ApiError::not_found(format!("Message {message_id} does not exist.")))?;
+    let Some(address) = message
+        .from_address
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    else {
+        return Err(ApiError::invalid(
+            "from",
+            "This message has no sender address to make a record from.",
+        ));
+    };
+    let address = parse_address(address).map_err(|e| ApiError::invalid("from", format!("{e}.")))?;
+    if let Some((existing, _)) = store
+        .records_with_address(&normalize_address(&address))?
+        .into_iter()
+        .find(|(_, k)| *k == kind)
+    {
+        return Err(ApiError::invalid(
+            "from",
+            format!("{address} already belongs to {} {existing}.", kind.as_str()),
+        ));
+    }
+    let (first_name, last_name) = names_from_sender(message.from_name.as_deref(), &address);
+    let emails = vec![address];
+    let fields = match kind {
+        RecordKind::Candidate => RecordFields::Candidate {
+            first_name,
+            last_name,
+            emails,
+            phones: Vec::new(),
+            current_title: None,
+            current_employer: None,
+        },
+        _ => RecordFields::Contact {
+            first_name,
+            last_name,
+            emails,
+            phones: Vec::new(),
+            job_title: None,
+            client_id: None,
+        },
+    };
+    let input = validate(
+        &store,
+        RecordInput {
+            fields,
+            notes: String::new(),
+        },
+    )?;
+    let id = store.insert_record(&input, false)?;
+    fetch(&store, id)
+}
+
+/// A first and last name from a From header's display name ("Anna Nowak",
+/// "Nowak, Anna"), or guessed from the address ("anna.nowak@" gives "Anna"
+/// "Nowak") when the header has none. A name without spaces (王小明) is kept
+/// whole as the first name. The recruiter can correct it on the record.
+fn names_from_sender(display_name: Option<&str>, address: &str) -> (String, String) {
+    let name = display_name
+        .map(|n| n.trim().trim_matches(['"', '\'', ' ']))
+        .filter(|n| !n.is_empty() && !n.contains('@'));
+    if let Some(name) = name {
+        if let Some((last, first)) = name.split_once(',') {
+            return (first.trim().to_owned(), last.trim().to_owned());
+        }
+        return match name.rsplit_once(char::is_whitespace) {
+            Some((first, last)) => (first.trim().to_owned(), last.trim().to_owned()),
+            None => (name.to_owned(), String::new()),
+        };
+    }
+    let local = address.split('@').next().unwrap_or(address);
+    let local = local.split('+').next().unwrap_or(local);
+    let parts: Vec<&str> = local
+        .split(['.', '_', '-'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let capitalized = |word: &str| {
+        let mut chars = word.chars();
+        chars.next().map_or_else(String::new, |c| {
+            c.to_uppercase().chain(chars).collect::<String>()
+        })
+    };
+    match parts.as_slice() {
+        [first, last]
+            if first.chars().all(char::is_alphabetic) && last.chars().all(char::is_alphabetic) =>
+        {
+            (capitalized(first), capitalized(last))
+        }
+        _ => (local.to_owned(), String::new()),
+    }
+}
+
+/// Whether plus-addresses (`anna+jobs@`) and Gmail's dots link mail to the
+/// record with the plain address.
+pub fn address_variants(candor: &Candor) -> Result<bool, ApiError> {
+    Ok(candor.store().address_variants_enabled()?)
+}
+
+/// Turns matching of address variants on or off; every record's mail is
+/// relinked at once (links made or removed by hand stay as they are).
+pub fn set_address_variants(candor: &Candor, enabled: bool) -> Result<(), ApiError> {
+    Ok(candor.store().set_address_variants(enabled)?)
 }
 
 /// Puts a message on a record's page by hand. `message` is a message id, or
@@ -144,7 +279,7 @@ fn not_found(id: i64) -> ApiError {
 
 /// Trims and checks user input, returning it in its stored form. Errors name
 /// the field (as in [`RecordFields`]) and say how to fix it.
-fn validate(store: &Store, input: RecordInput) -> Result<RecordInput, ApiError> {
+pub(crate) fn validate(store: &Store, input: RecordInput) -> Result<RecordInput, ApiError> {
     let notes = input.notes.trim().to_owned();
     if notes.chars().count() > MAX_NOTES_CHARS {
         return Err(ApiError::invalid(
@@ -328,5 +463,34 @@ fn expect_kind(store: &Store, field: &str, id: i64, expected: RecordKind) -> Res
             field,
             format!("There is no {} with id {id}.", expected.as_str()),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_from_sender;
+
+    fn names(display: Option<&str>, address: &str) -> (String, String) {
+        names_from_sender(display, address)
+    }
+
+    #[test]
+    fn a_senders_name_becomes_first_and_last_name() {
+        let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+        assert_eq!(names(Some("Anna Nowak"), "a@x"), pair("Anna", "Nowak"));
+        assert_eq!(names(Some("Nowak, Anna"), "a@x"), pair("Anna", "Nowak"));
+        assert_eq!(
+            names(Some("Mary Ann Smith"), "a@x"),
+            pair("Mary Ann", "Smith")
+        );
+        assert_eq!(names(Some("\"Zofia\""), "a@x"), pair("Zofia", ""));
+        assert_eq!(names(Some("王小明"), "a@x"), pair("王小明", ""));
+        // A display name that is only the address again is no name.
+        assert_eq!(
+            names(Some("jan.kowalski@example.pl"), "jan.kowalski@example.pl"),
+            pair("Jan", "Kowalski")
+        );
+        assert_eq!(names(None, "anna_nowak+jobs@x"), pair("Anna", "Nowak"));
+        assert_eq!(names(None, "hr2024@x"), pair("hr2024", ""));
     }
 }

@@ -37,6 +37,9 @@ pub struct OutgoingDraft {
     pub text: String,
     pub html: Option<String>,
     pub attachments: Vec<PathBuf>,
+    /// Files attached in the app: the web view holds their contents, not
+    /// their paths.
+    pub attached: Vec<AttachedFile>,
     /// The message answered: a local message id, or a Message-ID header.
     /// Without recipients of its own, the reply goes to its sender (its
     /// Reply-To address where it has one).
@@ -52,6 +55,13 @@ pub struct OutgoingDraft {
     /// gives the subject and body (unless given here) and, without other
     /// recipients, sends to the record's email address.
     pub template: Option<(String, i64)>,
+}
+
+/// A file's name and contents, attached without a path.
+#[derive(Debug, Clone, Default)]
+pub struct AttachedFile {
+    pub filename: String,
+    pub data: Vec<u8>,
 }
 
 /// A message now in the outbox.
@@ -163,6 +173,20 @@ pub fn queue(candor: &Candor, mut draft: OutgoingDraft) -> Result<Queued, ApiErr
                 .map_or_else(|| "attachment".into(), |n| n.to_string_lossy().into_owned()),
             content_type: content_type_of(path).into(),
             data,
+        });
+    }
+    for file in &draft.attached {
+        let filename = file.filename.trim();
+        if filename.is_empty() {
+            return Err(ApiError::invalid(
+                "attachments",
+                "An attachment has no file name.",
+            ));
+        }
+        attachments.push(OutgoingAttachment {
+            filename: filename.to_owned(),
+            content_type: content_type_of(std::path::Path::new(filename)).into(),
+            data: file.data.clone(),
         });
     }
     let mut replying_to = None;
@@ -378,6 +402,34 @@ fn quote(original: &super::threads::MessageView) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Who a reply goes to and its subject, as [`queue`] would fill them in:
+/// for the compose form to show before the user sends.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReplyPrefill {
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub subject: String,
+}
+
+pub fn reply_prefill(
+    candor: &Candor,
+    message_id: i64,
+    reply_all: bool,
+) -> Result<ReplyPrefill, ApiError> {
+    let store = candor.store();
+    let original = store
+        .message_view(message_id)?
+        .ok_or_else(|| ApiError::not_found(format!("Message {message_id} does not exist.")))?;
+    let own = store.own_addresses()?;
+    let (to, cc) = reply_recipients(&store.message_addresses(message_id)?, reply_all, &own);
+    Ok(ReplyPrefill {
+        to,
+        cc,
+        subject: prefixed("Re:", &original.subject),
+    })
 }
 
 /// Cancels a message that has not started going out.
