@@ -10,6 +10,15 @@ const COMMANDS: &[&str] = &[
     "record_create",
     "record_update",
     "record_delete",
+    "record_emails",
+    "record_shared_addresses",
+    "record_from_sender",
+    "thread_get",
+    "sending_accounts",
+    "templates_list",
+    "template_render",
+    "reply_prefill",
+    "message_send",
 ];
 
 fn main() {

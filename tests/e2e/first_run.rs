@@ -4,89 +4,19 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use candor_tests::display::VirtualDisplay;
 use candor_tests::driver::{TauriDriver, wait_for};
-use candor_tests::{artifacts_dir, binary, require_program};
-use fantoccini::{Client, Locator};
+use candor_tests::{artifacts_dir, binary};
+use fantoccini::Locator;
+
+use crate::ui::{app_env, click, fill, screenshot, text_of, unlock};
 
 const PASSPHRASE: &str = "window test passphrase";
 
-/// Captures the whole virtual display with ImageMagick's `import`: WebKitWebDriver's
-/// own screenshot command hangs after its first use on this stack.
-async fn screenshot(client: &Client, display: &VirtualDisplay, name: &str) -> Result<()> {
-    // Let the webview paint what the DOM now holds before capturing the screen.
-    client
-        .execute_async(
-            "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-            vec![],
-        )
-        .await?;
-    let import = require_program("import", "imagemagick")?;
-    let path = artifacts_dir().join(name);
-    let status = tokio::process::Command::new(import)
-        .args(["-display", &display.display, "-window", "root"])
-        .arg(&path)
-        .status()
-        .await?;
-    anyhow::ensure!(
-        status.success(),
-        "import could not capture {}",
-        display.display
-    );
-    Ok(())
-}
-
-async fn fill(client: &Client, css: &str, text: &str) -> Result<()> {
-    let input = wait_for(client, css).await?;
-    input.clear().await?;
-    input.send_keys(text).await?;
-    Ok(())
-}
-
-async fn click(client: &Client, css: &str) -> Result<()> {
-    wait_for(client, css).await?.click().await?;
-    Ok(())
-}
-
-/// The element's text as rendered for the user (`innerText`). WebDriver's own
-/// "element text" in WebKitWebDriver drops children styled with
-/// `text-overflow: ellipsis`, which the record lists use.
-async fn text_of(client: &Client, css: &str) -> Result<String> {
-    let element = wait_for(client, css).await?;
-    let text = client
-        .execute(
-            "return arguments[0].innerText;",
-            vec![serde_json::to_value(&element)?],
-        )
-        .await?;
-    Ok(text.as_str().unwrap_or_default().to_owned())
-}
-
-/// Unlocks (or, on first run, creates) the database from the unlock screen.
-async fn unlock(client: &Client, new_database: bool) -> Result<()> {
-    if new_database {
-        wait_for(client, "input[name=passphrase_confirm]").await?;
-        fill(client, "input[name=passphrase_confirm]", PASSPHRASE).await?;
-    } else {
-        // The wrong passphrase first: refused with a message, nothing lost.
-        fill(client, "input[name=passphrase]", "not the passphrase").await?;
-        click(client, "[data-testid=unlock]").await?;
-        let message = text_of(client, "[data-testid=unlock-error]").await?;
-        assert!(
-            message.contains("passphrase"),
-            "a wrong passphrase is explained to the user: {message:?}"
-        );
-    }
-    fill(client, "input[name=passphrase]", PASSPHRASE).await?;
-    click(client, "[data-testid=unlock]").await?;
-    wait_for(client, "[data-testid=app-ready]").await?;
-    Ok(())
-}
-
 async fn first_session(driver: &TauriDriver, display: &VirtualDisplay, app: &Path) -> Result<()> {
     let client = driver.launch(app).await?;
-    unlock(&client, true).await?;
+    unlock(&client, PASSPHRASE, true).await?;
 
     click(&client, "[data-testid=nav-candidates]").await?;
     wait_for(&client, "[data-testid=empty-list]").await?;
@@ -123,7 +53,7 @@ async fn first_session(driver: &TauriDriver, display: &VirtualDisplay, app: &Pat
 
 async fn second_session(driver: &TauriDriver, display: &VirtualDisplay, app: &Path) -> Result<()> {
     let client = driver.launch(app).await?;
-    unlock(&client, false).await?;
+    unlock(&client, PASSPHRASE, false).await?;
     click(&client, "[data-testid=nav-candidates]").await?;
     let row = text_of(&client, "[data-testid=record-row]").await?;
     assert!(
@@ -153,28 +83,7 @@ async fn create_a_candidate_restart_and_find_it() -> Result<()> {
     std::fs::create_dir_all(&home)?;
     let log = artifacts_dir().join("tauri-driver.log");
 
-    let driver = TauriDriver::start(
-        &[
-            ("DISPLAY", display.display.as_str()),
-            ("CANDOR_DATA_DIR", data_dir.to_str().context("utf-8 path")?),
-            // No Secret Service on this bus: the app must fall back to asking
-            // for a passphrase, as on a machine without a keyring.
-            (
-                "DBUS_SESSION_BUS_ADDRESS",
-                "unix:path=/nonexistent/candor-test-bus",
-            ),
-            ("HOME", home.to_str().context("utf-8 path")?),
-            (
-                "XDG_CACHE_HOME",
-                home.join("cache").to_str().context("utf-8 path")?,
-            ),
-            (
-                "XDG_DATA_HOME",
-                home.join("share").to_str().context("utf-8 path")?,
-            ),
-        ],
-        &log,
-    )?;
+    let driver = TauriDriver::start(&app_env(&display, &data_dir, &home)?, &log)?;
 
     first_session(&driver, &display, &app).await?;
     second_session(&driver, &display, &app).await?;

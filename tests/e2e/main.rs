@@ -3,3 +3,5 @@
 //! data directory. Screenshots go to tests/artifacts/.
 
 mod first_run;
+mod record_reply;
+mod ui;

@@ -36,7 +36,7 @@ pub struct TauriDriver {
 impl TauriDriver {
     /// Starts tauri-driver with the environment the app should see (it passes
     /// it on through WebKitWebDriver to the app process).
-    pub fn start(envs: &[(&str, &str)], log: &Path) -> Result<Self> {
+    pub fn start(envs: &[(&str, String)], log: &Path) -> Result<Self> {
         let native = require_program("WebKitWebDriver", "webkit2gtk-driver")?;
         let port = free_port()?;
         let native_port = free_port()?;

@@ -1,6 +1,7 @@
 //! Tauri commands: thin adapters from the UI to `candor_core::api`, one module
 //! per area, mirroring the core's `api/` modules.
 
+mod mail;
 mod records;
 mod session;
 
@@ -18,6 +19,15 @@ pub fn bindings_builder() -> tauri_specta::Builder<tauri::Wry> {
         records::record_create,
         records::record_update,
         records::record_delete,
+        mail::record_emails,
+        mail::record_shared_addresses,
+        mail::record_from_sender,
+        mail::thread_get,
+        mail::sending_accounts,
+        mail::templates_list,
+        mail::template_render,
+        mail::reply_prefill,
+        mail::message_send,
     ])
 }
 

@@ -3,7 +3,14 @@ import { click, get, render, settle } from "../test/dom";
 import type { RecordDetail } from "../lib/ipc/api";
 import RecordDetailPage from "./RecordDetailPage.svelte";
 
-const api = vi.hoisted(() => ({ getRecord: vi.fn(), deleteRecord: vi.fn() }));
+const api = vi.hoisted(() => ({
+  getRecord: vi.fn(),
+  deleteRecord: vi.fn(),
+  recordEmails: vi.fn(),
+  sharedAddresses: vi.fn(),
+  sendingAccounts: vi.fn(),
+  listTemplates: vi.fn(),
+}));
 vi.mock("../lib/ipc/api", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../lib/ipc/api")>()),
   api,
@@ -26,6 +33,10 @@ const job: RecordDetail = {
 beforeEach(() => {
   api.getRecord.mockReset().mockResolvedValue(job);
   api.deleteRecord.mockReset().mockResolvedValue(undefined);
+  api.recordEmails.mockReset().mockResolvedValue([]);
+  api.sharedAddresses.mockReset().mockResolvedValue([]);
+  api.sendingAccounts.mockReset().mockResolvedValue([]);
+  api.listTemplates.mockReset().mockResolvedValue([]);
   window.location.hash = "#/jobs/42";
 });
 
@@ -38,6 +49,15 @@ describe("RecordDetailPage", () => {
     expect(root.textContent).toContain("On hold");
     expect(root.textContent).toContain("Relocation offered.");
     expect(get(root, 'a[href="#/clients/3"]').textContent).toBe("Initech");
+  });
+
+  it("lists the primary contact's mail in the Emails section", async () => {
+    const root = render(RecordDetailPage, { kind: "job", id: 42 });
+    await settle();
+    expect(api.recordEmails).toHaveBeenCalledWith(42);
+    expect(get(root, '[data-testid="record-emails"]').textContent).toContain(
+      "No emails with this job opening's primary contact yet.",
+    );
   });
 
   it("deletes only after the inline confirmation, then returns to the list", async () => {

@@ -5,13 +5,22 @@
 import { commands } from "./bindings";
 import type {
   ApiError,
+  ComposeInput,
+  ComposeResult,
   ErrorCode,
   RecordDetail,
   RecordInput,
   RecordKind,
   RecordSummary,
+  ReplyPrefill,
+  Rendered,
   Result,
+  SendingAccount,
   SessionStatus,
+  SharedAddress,
+  Template,
+  ThreadDetail,
+  ThreadSummary,
 } from "./bindings";
 import { t } from "../i18n";
 
@@ -25,6 +34,17 @@ export type {
   RecordSummary,
   JobStatus,
   SessionStatus,
+  ComposeAttachment,
+  ComposeInput,
+  ComposeResult,
+  MessageView,
+  ReplyPrefill,
+  Rendered,
+  SendingAccount,
+  SharedAddress,
+  Template,
+  ThreadDetail,
+  ThreadSummary,
 } from "./bindings";
 
 /** Codes from the core, plus one for failures that never reached it (IPC down, permission denied). */
@@ -91,6 +111,18 @@ export const api = {
   deleteRecord: async (id: number): Promise<void> => {
     await unwrap(() => commands.recordDelete(id));
   },
+  recordEmails: (id: number): Promise<ThreadSummary[]> => unwrap(() => commands.recordEmails(id)),
+  sharedAddresses: (id: number): Promise<SharedAddress[]> => unwrap(() => commands.recordSharedAddresses(id)),
+  recordFromSender: (messageId: number, kind: RecordKind): Promise<RecordDetail> =>
+    unwrap(() => commands.recordFromSender(messageId, kind)),
+  getThread: (id: number): Promise<ThreadDetail> => unwrap(() => commands.threadGet(id)),
+  sendingAccounts: (): Promise<SendingAccount[]> => unwrap(() => commands.sendingAccounts()),
+  listTemplates: (): Promise<Template[]> => unwrap(() => commands.templatesList()),
+  renderTemplate: (name: string, recordId: number): Promise<Rendered> =>
+    unwrap(() => commands.templateRender(name, recordId)),
+  replyPrefill: (messageId: number, replyAll: boolean): Promise<ReplyPrefill> =>
+    unwrap(() => commands.replyPrefill(messageId, replyAll)),
+  send: (input: ComposeInput): Promise<ComposeResult> => unwrap(() => commands.messageSend(input)),
 };
 
 /** The message to show for any error caught in a page, ApiFailure or not. */

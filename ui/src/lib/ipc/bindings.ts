@@ -69,6 +69,89 @@ async recordDelete(id: number) : Promise<Result<null, ApiError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async recordEmails(id: number) : Promise<Result<ThreadSummary[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("record_emails", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async recordSharedAddresses(id: number) : Promise<Result<SharedAddress[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("record_shared_addresses", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async recordFromSender(messageId: number, kind: RecordKind) : Promise<Result<RecordDetail, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("record_from_sender", { messageId, kind }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async threadGet(id: number) : Promise<Result<ThreadDetail, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("thread_get", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async sendingAccounts() : Promise<Result<SendingAccount[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sending_accounts") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async templatesList() : Promise<Result<Template[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("templates_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Fills a template in for a record (refused naming a field the record
+ * lacks), for the compose form to show before sending.
+ */
+async templateRender(name: string, recordId: number) : Promise<Result<Rendered, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("template_render", { name, recordId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The recipients and subject of a reply to a message.
+ */
+async replyPrefill(messageId: number, replyAll: boolean) : Promise<Result<ReplyPrefill, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reply_prefill", { messageId, replyAll }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Queues a message (nothing is lost from here on, whatever happens), then
+ * sends what is due on its account at once, so the user sees it go.
+ */
+async messageSend(input: ComposeInput) : Promise<Result<ComposeResult, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("message_send", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -87,6 +170,40 @@ async recordDelete(id: number) : Promise<Result<null, ApiError>> {
  * what to do, and for invalid input the field at fault.
  */
 export type ApiError = { code: ErrorCode; message: string; field: string | null }
+/**
+ * A file attached in the compose form, its contents in Base64 (the web view
+ * has the file's bytes, not its path).
+ */
+export type ComposeAttachment = { name: string; base64: string }
+/**
+ * What the compose form submits.
+ */
+export type ComposeInput = { account: string; to: string[]; cc: string[]; bcc: string[]; subject: string; body: string; attachments: ComposeAttachment[]; 
+/**
+ * The message answered (a local message id).
+ */
+reply_to: number | null; reply_all: boolean; 
+/**
+ * A template filled in for this record.
+ */
+template: string | null; record_id: number | null; 
+/**
+ * When to send, Unix seconds; now when absent.
+ */
+send_at: number | null }
+/**
+ * What became of a message the user sent.
+ */
+export type ComposeResult = { id: number; message_id: string; 
+/**
+ * "sent", "queued" (waiting for its time, or for a retry after a
+ * temporary failure), "failed" or "unknown".
+ */
+state: string; 
+/**
+ * The server's or network's words when it did not go out.
+ */
+error: string | null; send_at: number }
 /**
  * What kind of failure, for code (the UI picks a screen or a field by it).
  */
@@ -129,6 +246,10 @@ export type ErrorCode =
 "storage"
 export type JobStatus = "open" | "on_hold" | "filled" | "closed"
 /**
+ * One message as a conversation view shows it.
+ */
+export type MessageView = { id: number; thread_id: number | null; account_id: number; folder: string | null; message_id_header: string | null; subject: string; from_name: string | null; from_address: string | null; to: string[]; cc: string[]; sent_at: number | null; received_at: number; is_seen: boolean; is_flagged: boolean; text_plain: string | null; has_html: boolean; attachment_names: string[]; parse_error: string | null }
+/**
  * A stored record with everything its page shows about itself.
  */
 export type RecordDetail = { id: number; kind: RecordKind; display_name: string; fields: RecordFields; notes: string; owner_user_id: number; is_imported: boolean; 
@@ -159,6 +280,23 @@ export type RecordSummary = { id: number; kind: RecordKind; display_name: string
  */
 detail: string | null; updated_at: number }
 /**
+ * A template filled in for one record.
+ */
+export type Rendered = { subject: string; body: string; 
+/**
+ * The record's first email address, the natural recipient.
+ */
+email: string | null }
+/**
+ * Who a reply goes to and its subject, as [`queue`] would fill them in:
+ * for the compose form to show before the user sends.
+ */
+export type ReplyPrefill = { to: string[]; cc: string[]; subject: string }
+/**
+ * An account the compose form can send from.
+ */
+export type SendingAccount = { name: string; email_address: string }
+/**
  * Where the app stands with its database, for the UI's first screen.
  */
 export type SessionStatus = 
@@ -175,6 +313,32 @@ export type SessionStatus =
  * The database cannot be opened and a passphrase would not help.
  */
 { state: "failed"; data_dir: string; error: ApiError }
+/**
+ * Another record with one of a record's email addresses: a candidate who is
+ * also a contact, say. Both pages show the mail, and each says so.
+ */
+export type SharedAddress = { address: string; record_id: number; kind: RecordKind; display_name: string }
+export type Template = { id: number; name: string; subject: string; body: string; updated_at: number }
+/**
+ * A conversation with its messages, oldest first.
+ */
+export type ThreadDetail = { summary: ThreadSummary; messages: MessageView[] }
+/**
+ * One line of a thread list.
+ */
+export type ThreadSummary = { id: number; subject: string; 
+/**
+ * Unix seconds of the newest message.
+ */
+latest_at: number; message_count: number; unread_count: number; 
+/**
+ * Display names (or addresses) of the senders, in order of first message.
+ */
+participants: string[]; 
+/**
+ * The Message-IDs of the thread's messages, oldest first.
+ */
+message_ids: string[] }
 
 /** tauri-specta globals **/
 

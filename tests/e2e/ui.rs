@@ -1,0 +1,104 @@
+//! What every window test does: fill, click, read what the user sees,
+//! unlock, and capture the screen.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use candor_tests::display::VirtualDisplay;
+use candor_tests::driver::wait_for;
+use candor_tests::{artifacts_dir, require_program};
+use fantoccini::Client;
+
+/// Captures the whole virtual display with ImageMagick's `import`: WebKitWebDriver's
+/// own screenshot command hangs after its first use on this stack.
+pub async fn screenshot(client: &Client, display: &VirtualDisplay, name: &str) -> Result<()> {
+    // Let the webview paint what the DOM now holds before capturing the screen.
+    client
+        .execute_async(
+            "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            vec![],
+        )
+        .await?;
+    let import = require_program("import", "imagemagick")?;
+    let path = artifacts_dir().join(name);
+    let status = tokio::process::Command::new(import)
+        .args(["-display", &display.display, "-window", "root"])
+        .arg(&path)
+        .status()
+        .await?;
+    anyhow::ensure!(
+        status.success(),
+        "import could not capture {}",
+        display.display
+    );
+    Ok(())
+}
+
+pub async fn fill(client: &Client, css: &str, text: &str) -> Result<()> {
+    let input = wait_for(client, css).await?;
+    input.clear().await?;
+    input.send_keys(text).await?;
+    Ok(())
+}
+
+pub async fn click(client: &Client, css: &str) -> Result<()> {
+    wait_for(client, css).await?.click().await?;
+    Ok(())
+}
+
+/// The element's text as rendered for the user (`innerText`). WebDriver's own
+/// "element text" in WebKitWebDriver drops children styled with
+/// `text-overflow: ellipsis`, which the record lists use.
+pub async fn text_of(client: &Client, css: &str) -> Result<String> {
+    let element = wait_for(client, css).await?;
+    let text = client
+        .execute(
+            "return arguments[0].innerText;",
+            vec![serde_json::to_value(&element)?],
+        )
+        .await?;
+    Ok(text.as_str().unwrap_or_default().to_owned())
+}
+
+/// Unlocks (or, on first run, creates) the database from the unlock screen.
+pub async fn unlock(client: &Client, passphrase: &str, new_database: bool) -> Result<()> {
+    if new_database {
+        wait_for(client, "input[name=passphrase_confirm]").await?;
+        fill(client, "input[name=passphrase_confirm]", passphrase).await?;
+    } else {
+        // The wrong passphrase first: refused with a message, nothing lost.
+        fill(client, "input[name=passphrase]", "not the passphrase").await?;
+        click(client, "[data-testid=unlock]").await?;
+        let message = text_of(client, "[data-testid=unlock-error]").await?;
+        assert!(
+            message.contains("passphrase"),
+            "a wrong passphrase is explained to the user: {message:?}"
+        );
+    }
+    fill(client, "input[name=passphrase]", passphrase).await?;
+    click(client, "[data-testid=unlock]").await?;
+    wait_for(client, "[data-testid=app-ready]").await?;
+    Ok(())
+}
+
+/// The environment the app runs in under test: the virtual display, its
+/// own data directory and home, and no Secret Service on the bus, so the
+/// app asks for a passphrase as on a machine without a keyring.
+pub fn app_env(
+    display: &VirtualDisplay,
+    data_dir: &Path,
+    home: &Path,
+) -> Result<Vec<(&'static str, String)>> {
+    let path = |p: &Path| p.to_str().map(str::to_owned).context("utf-8 path");
+    Ok(vec![
+        ("DISPLAY", display.display.clone()),
+        ("CANDOR_DATA_DIR", path(data_dir)?),
+        (
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/candor-test-bus".to_owned(),
+        ),
+        ("HOME", path(home)?),
+        ("XDG_CACHE_HOME", path(&home.join("cache"))?),
+        ("XDG_DATA_HOME", path(&home.join("share"))?),
+    ])
+}
