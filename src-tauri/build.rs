@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "session_status",
     "session_unlock",
     "records_list",
+    "records_search",
     "record_get",
     "record_create",
     "record_update",
@@ -19,6 +20,11 @@ const COMMANDS: &[&str] = &[
     "template_render",
     "reply_prefill",
     "message_send",
+    "pipeline_list",
+    "pipeline_add",
+    "pipeline_set_stage",
+    "pipeline_remove",
+    "candidate_jobs",
 ];
 
 fn main() {

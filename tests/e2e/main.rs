@@ -3,5 +3,6 @@
 //! data directory. Screenshots go to tests/artifacts/.
 
 mod first_run;
+mod pipeline;
 mod record_reply;
 mod ui;

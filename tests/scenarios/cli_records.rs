@@ -337,3 +337,75 @@ fn a_wrong_passphrase_is_refused_with_advice() {
         "the data is intact after failed unlocks"
     );
 }
+
+/// `record list` searches by name, address and company, sorts, filters job
+/// openings by status, and says when a limit cut the list.
+#[test]
+fn record_lists_search_sort_filter_and_say_what_was_cut() {
+    let (_tmp, cli) = setup();
+    for (first, email) in [
+        ("Żaneta", "zaneta@example.pl"),
+        ("Adam", "adam@acme.example"),
+        ("Łucja", "lucja@example.pl"),
+    ] {
+        cli.run(&[
+            "record",
+            "add",
+            "candidate",
+            "--first-name",
+            first,
+            "--email",
+            email,
+        ])
+        .ok();
+    }
+    cli.run(&[
+        "record",
+        "add",
+        "job",
+        "--title",
+        "Filled role",
+        "--status",
+        "filled",
+    ])
+    .ok();
+    cli.run(&["record", "add", "job", "--title", "Open role"])
+        .ok();
+
+    let names = |args: &[&str]| -> Vec<String> {
+        let mut full = vec!["--json", "record", "list"];
+        full.extend_from_slice(args);
+        cli.run(&full)
+            .ok()
+            .json()
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|r| r["display_name"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        names(&["candidate", "--sort", "name"]),
+        vec!["Adam", "Łucja", "Żaneta"],
+        "Polish letters sort with their base letters"
+    );
+    assert_eq!(names(&["candidate", "--search", "ACME"]), vec!["Adam"]);
+    assert_eq!(
+        names(&["candidate", "--search", "zaneta"]),
+        vec!["Żaneta"],
+        "found when typed without diacritics"
+    );
+    assert_eq!(names(&["job", "--status", "filled"]), vec!["Filled role"]);
+
+    let cut = cli
+        .run(&["record", "list", "candidate", "--limit", "2"])
+        .ok();
+    assert!(cut.stdout.contains("(2 of 3 shown)"), "{}", cut.stdout);
+    let wrong = cli.run(&["record", "list", "candidate", "--status", "open"]);
+    assert_eq!(wrong.status, 1, "a status filter on candidates is refused");
+    assert!(
+        wrong.stderr.contains("Only job openings"),
+        "{}",
+        wrong.stderr
+    );
+}

@@ -11,6 +11,7 @@ mod imap_sync;
 mod keyring;
 mod mail_actions;
 mod mail_import;
+mod pipeline;
 mod pop3_sync;
 mod record_import;
 mod record_mail;

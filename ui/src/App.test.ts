@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { get, render, settle } from "./test/dom";
-import type { SessionStatus } from "./lib/ipc/api";
+import { get, render, settle, type } from "./test/dom";
+import type { RecordSummary, SessionStatus } from "./lib/ipc/api";
 import App from "./App.svelte";
 
-const api = vi.hoisted(() => ({ sessionStatus: vi.fn(), listRecords: vi.fn(), getRecord: vi.fn() }));
+const api = vi.hoisted(() => ({ sessionStatus: vi.fn(), searchRecords: vi.fn(), getRecord: vi.fn() }));
 vi.mock("./lib/ipc/api", async (importOriginal) => ({
   ...(await importOriginal<typeof import("./lib/ipc/api")>()),
   api,
@@ -19,7 +19,7 @@ async function start(status: SessionStatus, hash = "") {
 
 beforeEach(() => {
   api.sessionStatus.mockReset();
-  api.listRecords.mockReset();
+  api.searchRecords.mockReset();
   api.getRecord.mockReset();
 });
 
@@ -66,22 +66,54 @@ describe("App start-up", () => {
 });
 
 describe("record list page", () => {
-  it("lists records newest first as links to their pages", async () => {
-    api.listRecords.mockResolvedValue([
-      { id: 1, kind: "candidate", display_name: "Older Person", detail: "Analyst", updated_at: 100 },
-      { id: 2, kind: "candidate", display_name: "Newer Person", detail: null, updated_at: 200 },
-    ]);
+  const page = (records: RecordSummary[], total = records.length) => ({ records, total });
+
+  it("lists records in the core's order as links to their pages", async () => {
+    api.searchRecords.mockResolvedValue(
+      page([
+        { id: 2, kind: "candidate", display_name: "Newer Person", detail: null, updated_at: 200 },
+        { id: 1, kind: "candidate", display_name: "Older Person", detail: "Analyst", updated_at: 100 },
+      ]),
+    );
     const root = await start({ state: "ready", data_dir: "/d", key_source: "keyring" }, "#/candidates");
 
-    expect(api.listRecords).toHaveBeenCalledWith("candidate");
+    expect(api.searchRecords).toHaveBeenCalledWith("candidate", {
+      text: null,
+      sort: "updated",
+      job_status: null,
+      imported: null,
+      limit: 500,
+    });
     const rows = [...root.querySelectorAll('[data-testid="record-row"]')];
     expect(rows.map((r) => r.querySelector(".name")?.textContent)).toEqual(["Newer Person", "Older Person"]);
     expect(rows[0]?.getAttribute("href")).toBe("#/candidates/2");
     expect(get(root, '[data-testid="new-record"]').textContent).toContain("New candidate");
   });
 
+  it("searches as the user types, keeps the latest answer, and says when nothing matches", async () => {
+    api.searchRecords.mockResolvedValue(
+      page([{ id: 1, kind: "candidate", display_name: "Łukasz Nowak", detail: null, updated_at: 1 }]),
+    );
+    const root = await start({ state: "ready", data_dir: "/d", key_source: "keyring" }, "#/candidates");
+    api.searchRecords.mockResolvedValue(page([]));
+    type(get<HTMLInputElement>(root, '[data-testid="record-search"]'), "zzz");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settle();
+    expect(api.searchRecords).toHaveBeenLastCalledWith("candidate", expect.objectContaining({ text: "zzz" }));
+    expect(get(root, '[data-testid="no-match"]').textContent).toContain("No records match");
+    expect(root.querySelector('[data-testid="empty-list"]'), "not the first-run empty state").toBeNull();
+  });
+
+  it("says how many of how many are shown when the list is cut", async () => {
+    api.searchRecords.mockResolvedValue(
+      page([{ id: 1, kind: "client", display_name: "Acme", detail: null, updated_at: 1 }], 9_000),
+    );
+    const root = await start({ state: "ready", data_dir: "/d", key_source: "keyring" }, "#/clients");
+    expect(get(root, '[data-testid="record-count"]').textContent).toContain("1 of 9000 records shown");
+  });
+
   it("shows the empty state when there are none", async () => {
-    api.listRecords.mockResolvedValue([]);
+    api.searchRecords.mockResolvedValue(page([]));
     const root = await start({ state: "ready", data_dir: "/d", key_source: "keyring" }, "#/clients");
     expect(get(root, '[data-testid="empty-list"]').textContent).toContain("No clients yet");
   });

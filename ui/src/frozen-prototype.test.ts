@@ -10,8 +10,11 @@ it("starts and renders a list with Object.prototype frozen, as in the app window
   // Stands in for the Rust side: answers the commands the list page needs.
   mockIPC((cmd) => {
     if (cmd === "session_status") return { state: "ready", data_dir: "/d", key_source: "keyring" };
-    if (cmd === "records_list")
-      return [{ id: 1, kind: "candidate", display_name: "Ada Lovelace", detail: null, updated_at: 1 }];
+    if (cmd === "records_search")
+      return {
+        records: [{ id: 1, kind: "candidate", display_name: "Ada Lovelace", detail: null, updated_at: 1 }],
+        total: 1,
+      };
     throw { code: "storage", message: `unexpected command ${cmd}`, field: null };
   });
   Object.freeze(Object.prototype);

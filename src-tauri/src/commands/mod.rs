@@ -2,6 +2,7 @@
 //! per area, mirroring the core's `api/` modules.
 
 mod mail;
+mod pipeline;
 mod records;
 mod session;
 
@@ -15,6 +16,7 @@ pub fn bindings_builder() -> tauri_specta::Builder<tauri::Wry> {
         session::session_status,
         session::session_unlock,
         records::records_list,
+        records::records_search,
         records::record_get,
         records::record_create,
         records::record_update,
@@ -28,6 +30,11 @@ pub fn bindings_builder() -> tauri_specta::Builder<tauri::Wry> {
         mail::template_render,
         mail::reply_prefill,
         mail::message_send,
+        pipeline::pipeline_list,
+        pipeline::pipeline_add,
+        pipeline::pipeline_set_stage,
+        pipeline::pipeline_remove,
+        pipeline::candidate_jobs,
     ])
 }
 

@@ -1,5 +1,7 @@
 use candor_core::api::records;
-use candor_core::{ApiError, Record, RecordInput, RecordKind, RecordSummary};
+use candor_core::{
+    ApiError, Record, RecordInput, RecordKind, RecordPage, RecordQuery, RecordSummary,
+};
 use tauri::State;
 
 use crate::state::AppState;
@@ -11,6 +13,17 @@ pub async fn records_list(
     kind: RecordKind,
 ) -> Result<Vec<RecordSummary>, ApiError> {
     records::list(&*state.candor()?, kind)
+}
+
+/// A record list with search, filters and order (the list pages).
+#[tauri::command]
+#[specta::specta]
+pub async fn records_search(
+    state: State<'_, AppState>,
+    kind: RecordKind,
+    query: RecordQuery,
+) -> Result<RecordPage, ApiError> {
+    records::search(&*state.candor()?, kind, &query)
 }
 
 #[tauri::command]

@@ -10,6 +10,8 @@ const api = vi.hoisted(() => ({
   sharedAddresses: vi.fn(),
   sendingAccounts: vi.fn(),
   listTemplates: vi.fn(),
+  jobPipeline: vi.fn(),
+  candidateJobs: vi.fn(),
 }));
 vi.mock("../lib/ipc/api", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../lib/ipc/api")>()),
@@ -37,6 +39,8 @@ beforeEach(() => {
   api.sharedAddresses.mockReset().mockResolvedValue([]);
   api.sendingAccounts.mockReset().mockResolvedValue([]);
   api.listTemplates.mockReset().mockResolvedValue([]);
+  api.jobPipeline.mockReset().mockResolvedValue([]);
+  api.candidateJobs.mockReset().mockResolvedValue([]);
   window.location.hash = "#/jobs/42";
 });
 
@@ -58,6 +62,15 @@ describe("RecordDetailPage", () => {
     expect(get(root, '[data-testid="record-emails"]').textContent).toContain(
       "No emails with this job opening's primary contact yet.",
     );
+  });
+
+  it("shows the job opening's pipeline between its fields and its Emails", async () => {
+    const root = render(RecordDetailPage, { kind: "job", id: 42 });
+    await settle();
+    expect(api.jobPipeline).toHaveBeenCalledWith(42);
+    const sections = [...root.querySelectorAll("section")].map((s) => s.dataset.testid ?? "fields");
+    expect(sections).toEqual(["fields", "job-pipeline", "record-emails"]);
+    expect(api.candidateJobs, "a job opening is in no pipeline itself").not.toHaveBeenCalled();
   });
 
   it("deletes only after the inline confirmation, then returns to the list", async () => {

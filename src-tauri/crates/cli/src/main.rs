@@ -10,6 +10,7 @@
 
 mod mail;
 mod output;
+mod pipeline;
 mod record_import;
 mod records;
 mod send;

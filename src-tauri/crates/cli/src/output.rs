@@ -21,6 +21,8 @@ fn flag_for_field(field: &str) -> String {
         "current_title" => "--title".into(),
         "current_employer" => "--employer".into(),
         "password_env" => "--password-env".into(),
+        "job_id" => "JOB_ID".into(),
+        "candidate_id" => "CANDIDATE_ID".into(),
         other => format!("--{}", other.replace('_', "-")),
     }
 }

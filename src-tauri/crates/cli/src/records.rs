@@ -1,7 +1,9 @@
 //! `candor record ...`: add, list, show, edit, delete.
 
 use candor_core::api::{Candor, records};
-use candor_core::{ApiError, JobStatus, RecordFields, RecordInput, RecordKind};
+use candor_core::{
+    ApiError, JobStatus, RecordFields, RecordInput, RecordKind, RecordQuery, RecordSort,
+};
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::output;
@@ -11,8 +13,28 @@ pub enum RecordCommand {
     /// Create a record.
     #[command(subcommand)]
     Add(AddCommand),
-    /// List the records of one kind, most recently changed first.
-    List { kind: KindArg },
+    /// List the records of one kind (most recently changed first), or those
+    /// matching a search.
+    List {
+        kind: KindArg,
+        /// Words that must all appear in the name, an email address or the
+        /// company, case ignored.
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, value_enum, default_value = "updated")]
+        sort: SortArg,
+        /// Job openings in this state only.
+        #[arg(long, value_enum)]
+        status: Option<StatusArg>,
+        /// Only records created by an import.
+        #[arg(long, conflicts_with = "not_imported")]
+        imported: bool,
+        /// Only records created by hand.
+        #[arg(long)]
+        not_imported: bool,
+        #[arg(long)]
+        limit: Option<u32>,
+    },
     /// Show one record.
     Show { id: i64 },
     /// Change a record: each flag given replaces that field.
@@ -39,6 +61,19 @@ pub enum RecordCommand {
         message: i64,
         #[arg(long = "as", value_enum)]
         kind: PersonKind,
+    },
+    /// A job opening's pipeline: list it, or add, stage or remove a candidate.
+    Pipeline {
+        /// The job opening's record id.
+        #[arg(value_name = "JOB_ID")]
+        job: i64,
+        #[command(subcommand)]
+        action: Option<crate::pipeline::PipelineAction>,
+    },
+    /// The job openings a candidate is in, with their stage.
+    Jobs {
+        #[arg(value_name = "CANDIDATE_ID")]
+        candidate: i64,
     },
     /// How mail is matched to records: show it, or change it with --variants.
     Matching {
@@ -78,6 +113,16 @@ impl From<KindArg> for RecordKind {
             KindArg::Job => Self::Job,
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SortArg {
+    /// Most recently changed first.
+    Updated,
+    /// Newest first.
+    Created,
+    /// By name, A to Z.
+    Name,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -202,10 +247,46 @@ pub fn run(candor: &Candor, command: RecordCommand, json: bool) -> Result<(), Ap
             let input = add_input(candor, add)?;
             output::record(json, &records::create(candor, input)?);
         }
-        RecordCommand::List { kind } => {
-            output::summaries(json, &records::list(candor, kind.into())?)
+        RecordCommand::List {
+            kind,
+            search,
+            sort,
+            status,
+            imported,
+            not_imported,
+            limit,
+        } => {
+            let query = RecordQuery {
+                text: search,
+                sort: match sort {
+                    SortArg::Updated => RecordSort::Updated,
+                    SortArg::Created => RecordSort::Created,
+                    SortArg::Name => RecordSort::Name,
+                },
+                job_status: status.map(JobStatus::from),
+                imported: if imported {
+                    Some(true)
+                } else if not_imported {
+                    Some(false)
+                } else {
+                    None
+                },
+                limit,
+            };
+            let page = records::search(candor, kind.into(), &query)?;
+            output::summaries(json, &page.records);
+            let shown = i64::try_from(page.records.len()).unwrap_or(i64::MAX);
+            if !json && page.total > shown {
+                println!("({} of {} shown)", page.records.len(), page.total);
+            }
         }
-        RecordCommand::Show { id } => output::record(json, &records::get(candor, id)?),
+        RecordCommand::Show { id } => {
+            let record = records::get(candor, id)?;
+            output::record(json, &record);
+            if !json && record.kind == RecordKind::Candidate {
+                crate::pipeline::show_lines(candor, id)?;
+            }
+        }
         RecordCommand::Edit { id, changes } => {
             let current = records::get(candor, id)?;
             let input = apply_edit(candor, current.fields, current.notes, *changes)?;
@@ -241,6 +322,8 @@ pub fn run(candor: &Candor, command: RecordCommand, json: bool) -> Result<(), Ap
                 )
             });
         }
+        RecordCommand::Pipeline { job, action } => crate::pipeline::run(candor, job, action, json)?,
+        RecordCommand::Jobs { candidate } => crate::pipeline::jobs(candor, candidate, json)?,
         RecordCommand::Matching { variants } => {
             if let Some(v) = variants {
                 records::set_address_variants(candor, v == OnOff::On)?;

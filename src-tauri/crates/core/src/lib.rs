@@ -14,7 +14,8 @@ mod error;
 
 pub use candor_store::check::CheckReport;
 pub use candor_store::records::{
-    JobStatus, Record, RecordFields, RecordInput, RecordKind, RecordSummary,
+    JobStatus, Record, RecordFields, RecordInput, RecordKind, RecordPage, RecordQuery, RecordSort,
+    RecordSummary,
 };
 pub use candor_store::{KeySource, Unlock};
 pub use error::{ApiError, ErrorCode};

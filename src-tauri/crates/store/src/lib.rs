@@ -25,6 +25,7 @@ pub mod messages;
 pub mod migrations;
 mod open;
 pub mod outbox;
+pub mod pipeline;
 pub mod record_import;
 pub mod records;
 pub mod tasks;

@@ -70,6 +70,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0008_address_variants.sql"),
         then: Some(crate::addresses::backfill_canonical),
     },
+    Migration {
+        version: 9,
+        name: "pipeline_changes",
+        sql: include_str!("../migrations/0009_pipeline_changes.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this build writes.
@@ -191,6 +197,10 @@ mod tests {
         (
             8,
             "46950c1464edec38e0729298b9e8371ab151c527045c09f624419ffeb3e5661c",
+        ),
+        (
+            9,
+            "6f733401ad453bfd2f5eec0aff3dca98ed79c5b6751115fce5c33d81166117b4",
         ),
     ];
 

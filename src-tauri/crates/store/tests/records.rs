@@ -250,3 +250,126 @@ fn records_sharing_an_address_name_each_other() {
         .collect();
     assert_eq!(shared, vec![contact, gmail]);
 }
+
+/// The list pages search by name, address and company, whatever the case
+/// and alphabet (SQLite alone folds ASCII only), and sort and filter.
+#[test]
+fn record_lists_search_sort_and_filter() {
+    use candor_store::records::{RecordQuery, RecordSort};
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut store = open(tmp.path());
+    let person = |store: &mut Store, first: &str, email: &str, employer: Option<&str>| {
+        store
+            .insert_record(
+                &input(RecordFields::Candidate {
+                    first_name: first.into(),
+                    last_name: "Nowak".into(),
+                    emails: vec![email.into()],
+                    phones: Vec::new(),
+                    current_title: None,
+                    current_employer: employer.map(str::to_owned),
+                }),
+                false,
+            )
+            .expect("candidate")
+    };
+    let lukasz = person(
+        &mut store,
+        "Łukasz",
+        "lukasz@example.pl",
+        Some("Kraków Robotics"),
+    );
+    let anna = person(&mut store, "Anna", "anna@acme.example", None);
+    let zofia = person(&mut store, "Zofia", "z@example.pl", Some("Acme"));
+    // Imported for the filter below.
+    let imported = store
+        .insert_record(&candidate("Imported", &["imp@example.pl"]), true)
+        .expect("imported");
+
+    let ids = |store: &candor_store::Store, q: RecordQuery| -> Vec<i64> {
+        store
+            .search_records(RecordKind::Candidate, &q)
+            .expect("search")
+            .records
+            .iter()
+            .map(|r| r.id)
+            .collect()
+    };
+    let text = |t: &str| RecordQuery {
+        text: Some(t.into()),
+        ..RecordQuery::default()
+    };
+    assert_eq!(
+        ids(&store, text("łukasz")),
+        vec![lukasz],
+        "Polish letters fold case"
+    );
+    assert_eq!(
+        ids(&store, text("KRAKÓW")),
+        vec![lukasz],
+        "the employer counts"
+    );
+    assert_eq!(
+        ids(&store, text("lukasz krakow")),
+        vec![lukasz],
+        "typed without diacritics"
+    );
+    assert_eq!(
+        ids(&store, text("acme")).len(),
+        2,
+        "an address's domain or the employer"
+    );
+    assert_eq!(
+        ids(&store, text("nowak acme")).len(),
+        2,
+        "every word must appear"
+    );
+    assert_eq!(ids(&store, text("anna acme")), vec![anna]);
+    assert!(ids(&store, text("nobody")).is_empty());
+
+    let by_name = ids(
+        &store,
+        RecordQuery {
+            sort: RecordSort::Name,
+            ..RecordQuery::default()
+        },
+    );
+    assert_eq!(
+        by_name,
+        vec![anna, imported, lukasz, zofia],
+        "Ł sorts with L, not after Z"
+    );
+    let newest = ids(
+        &store,
+        RecordQuery {
+            sort: RecordSort::Created,
+            ..RecordQuery::default()
+        },
+    );
+    assert_eq!(newest, vec![imported, zofia, anna, lukasz]);
+    assert_eq!(
+        ids(
+            &store,
+            RecordQuery {
+                imported: Some(true),
+                ..RecordQuery::default()
+            }
+        ),
+        vec![imported]
+    );
+
+    let limited = store
+        .search_records(
+            RecordKind::Candidate,
+            &RecordQuery {
+                limit: Some(2),
+                ..RecordQuery::default()
+            },
+        )
+        .expect("search");
+    assert_eq!(
+        (limited.records.len(), limited.total),
+        (2, 4),
+        "the total counts past the limit"
+    );
+}

@@ -2,7 +2,7 @@
 // shape (the `Messages` type makes a missing key a compile error), so keep sentences whole:
 // word order differs between languages, so never build a sentence from fragments.
 
-import type { JobStatus, RecordKind } from "../ipc/bindings";
+import type { JobStatus, PipelineStage, RecordKind } from "../ipc/bindings";
 
 type KindMessages = {
   singular: string;
@@ -107,6 +107,15 @@ export const en = {
     columnUpdated: "Updated",
     loading: "Loading…",
     count: (n: number) => (n === 1 ? "1 record" : `${n} records`),
+    countShown: (shown: number, total: number) => `${shown} of ${total} records shown; search to narrow the list`,
+    search: "Search",
+    searchPlaceholder: "Search by name, email or company",
+    sortBy: "Sort by",
+    sortUpdated: "Recently changed",
+    sortCreated: "Recently added",
+    sortName: "Name",
+    anyStatus: "Any status",
+    noMatch: "No records match this search.",
   },
   detail: {
     edit: "Edit",
@@ -133,6 +142,47 @@ export const en = {
     shared: (address: string, kind: string, name: string) =>
       `${address} also belongs to the ${kind.toLowerCase()} ${name}; that page shows this mail too.`,
     noAccount: "Add a mail account with an outgoing server to send from Candor.",
+  },
+  pipeline: {
+    title: "Pipeline",
+    count: (n: number) => (n === 1 ? "1 candidate" : `${n} candidates`),
+    loading: "Loading the pipeline…",
+    empty: "No candidates in this pipeline yet. Add the people you are considering for this opening.",
+    stageOf: (name: string) => `Stage of ${name}`,
+    since: (when: string) => `At this stage since ${when}`,
+    remove: "Remove",
+    removeNamed: (name: string) => `Remove ${name} from the pipeline`,
+    removePrompt: (name: string) => `Take ${name} out of this pipeline? The candidate record stays.`,
+    confirmRemove: "Remove",
+    keep: "Keep",
+    removing: "Removing…",
+    add: "Add a candidate",
+    done: "Done",
+    filter: "Find a candidate",
+    filterPlaceholder: "Name or email address",
+    loadingCandidates: "Loading candidates…",
+    noCandidates: "There are no candidates yet. Create them on the Candidates page first.",
+    allAdded: "Every candidate is already in this pipeline.",
+    noMatch: "No candidate matches this search.",
+    more: (n: number) =>
+      n === 1
+        ? "1 more candidate matches; type more to narrow the list."
+        : `${n} more candidates match; type more to narrow the list.`,
+    addNamed: (name: string) => `Add ${name} to the pipeline`,
+    added: (name: string, stage: string) => `${name} was added at the stage ${stage}.`,
+    jobsTitle: "Job openings",
+    jobsLoading: "Loading job openings…",
+    jobsEmpty: "Not in any job opening's pipeline yet. Add this candidate from a job opening's page.",
+    atClient: (title: string, client: string) => `${title} at ${client}`,
+    stages: {
+      new: "New",
+      contacted: "Contacted",
+      screening: "Screening",
+      interview: "Interview",
+      offer: "Offer",
+      hired: "Hired",
+      rejected: "Rejected",
+    } satisfies { [S in PipelineStage]: string },
   },
   conversation: {
     close: "Close conversation",

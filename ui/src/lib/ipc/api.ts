@@ -5,12 +5,17 @@
 import { commands } from "./bindings";
 import type {
   ApiError,
+  CandidateJob,
   ComposeInput,
   ComposeResult,
   ErrorCode,
+  PipelineEntry,
+  PipelineStage,
   RecordDetail,
   RecordInput,
   RecordKind,
+  RecordPage,
+  RecordQuery,
   RecordSummary,
   ReplyPrefill,
   Rendered,
@@ -26,13 +31,19 @@ import { t } from "../i18n";
 
 export type {
   ApiError,
+  CandidateJob,
   ErrorCode,
+  PipelineEntry,
+  PipelineStage,
   RecordDetail,
   RecordFields,
   RecordInput,
   RecordKind,
   RecordSummary,
   JobStatus,
+  RecordPage,
+  RecordQuery,
+  RecordSort,
   SessionStatus,
   ComposeAttachment,
   ComposeInput,
@@ -104,6 +115,8 @@ export const api = {
   sessionStatus: (): Promise<SessionStatus> => unwrap(() => commands.sessionStatus()),
   unlock: (passphrase: string): Promise<SessionStatus> => unwrap(() => commands.sessionUnlock(passphrase)),
   listRecords: (kind: RecordKind): Promise<RecordSummary[]> => unwrap(() => commands.recordsList(kind)),
+  searchRecords: (kind: RecordKind, query: RecordQuery): Promise<RecordPage> =>
+    unwrap(() => commands.recordsSearch(kind, query)),
   getRecord: (id: number): Promise<RecordDetail> => unwrap(() => commands.recordGet(id)),
   createRecord: (input: RecordInput): Promise<RecordDetail> => unwrap(() => commands.recordCreate(input)),
   updateRecord: (id: number, input: RecordInput): Promise<RecordDetail> =>
@@ -123,6 +136,15 @@ export const api = {
   replyPrefill: (messageId: number, replyAll: boolean): Promise<ReplyPrefill> =>
     unwrap(() => commands.replyPrefill(messageId, replyAll)),
   send: (input: ComposeInput): Promise<ComposeResult> => unwrap(() => commands.messageSend(input)),
+  jobPipeline: (jobId: number): Promise<PipelineEntry[]> => unwrap(() => commands.pipelineList(jobId)),
+  addToPipeline: (jobId: number, candidateId: number, stage: PipelineStage | null): Promise<PipelineEntry> =>
+    unwrap(() => commands.pipelineAdd(jobId, candidateId, stage)),
+  setPipelineStage: (jobId: number, candidateId: number, stage: PipelineStage): Promise<PipelineEntry> =>
+    unwrap(() => commands.pipelineSetStage(jobId, candidateId, stage)),
+  removeFromPipeline: async (jobId: number, candidateId: number): Promise<void> => {
+    await unwrap(() => commands.pipelineRemove(jobId, candidateId));
+  },
+  candidateJobs: (candidateId: number): Promise<CandidateJob[]> => unwrap(() => commands.candidateJobs(candidateId)),
 };
 
 /** The message to show for any error caught in a page, ApiFailure or not. */

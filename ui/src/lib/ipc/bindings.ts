@@ -38,6 +38,17 @@ async recordsList(kind: RecordKind) : Promise<Result<RecordSummary[], ApiError>>
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * A record list with search, filters and order (the list pages).
+ */
+async recordsSearch(kind: RecordKind, query: RecordQuery) : Promise<Result<RecordPage, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("records_search", { kind, query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async recordGet(id: number) : Promise<Result<RecordDetail, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("record_get", { id }) };
@@ -152,6 +163,49 @@ async messageSend(input: ComposeInput) : Promise<Result<ComposeResult, ApiError>
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async pipelineList(jobId: number) : Promise<Result<PipelineEntry[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("pipeline_list", { jobId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * `stage` null puts the candidate at the first stage.
+ */
+async pipelineAdd(jobId: number, candidateId: number, stage: PipelineStage | null) : Promise<Result<PipelineEntry, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("pipeline_add", { jobId, candidateId, stage }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async pipelineSetStage(jobId: number, candidateId: number, stage: PipelineStage) : Promise<Result<PipelineEntry, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("pipeline_set_stage", { jobId, candidateId, stage }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async pipelineRemove(jobId: number, candidateId: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("pipeline_remove", { jobId, candidateId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async candidateJobs(candidateId: number) : Promise<Result<CandidateJob[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("candidate_jobs", { candidateId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -170,6 +224,14 @@ async messageSend(input: ComposeInput) : Promise<Result<ComposeResult, ApiError>
  * what to do, and for invalid input the field at fault.
  */
 export type ApiError = { code: ErrorCode; message: string; field: string | null }
+/**
+ * One job opening a candidate is in, as the candidate's page lists it.
+ */
+export type CandidateJob = { job_id: number; title: string; client_id: number | null; client_name: string | null; 
+/**
+ * The opening's own status (open, filled ...).
+ */
+status: JobStatus; stage: PipelineStage; added_at: number; stage_changed_at: number }
 /**
  * A file attached in the compose form, its contents in Base64 (the web view
  * has the file's bytes, not its path).
@@ -250,6 +312,36 @@ export type JobStatus = "open" | "on_hold" | "filled" | "closed"
  */
 export type MessageView = { id: number; thread_id: number | null; account_id: number; folder: string | null; message_id_header: string | null; subject: string; from_name: string | null; from_address: string | null; to: string[]; cc: string[]; sent_at: number | null; received_at: number; is_seen: boolean; is_flagged: boolean; text_plain: string | null; has_html: boolean; attachment_names: string[]; parse_error: string | null }
 /**
+ * One candidate in a job opening's pipeline.
+ */
+export type PipelineEntry = { job_id: number; candidate_id: number; 
+/**
+ * The candidate's name.
+ */
+display_name: string; 
+/**
+ * The candidate's first email address.
+ */
+email: string | null; stage: PipelineStage; 
+/**
+ * Unix seconds, UTC.
+ */
+added_at: number; 
+/**
+ * When the stage last changed (when added, if it never has).
+ */
+stage_changed_at: number }
+/**
+ * Where a candidate stands in a job opening's pipeline, in the order a
+ * candidate moves through them. `Rejected` comes last: it ends the pipeline
+ * from any stage.
+ */
+export type PipelineStage = 
+/**
+ * Just added (the schema's default).
+ */
+"new" | "contacted" | "screening" | "interview" | "offer" | "hired" | "rejected"
+/**
  * A stored record with everything its page shows about itself.
  */
 export type RecordDetail = { id: number; kind: RecordKind; display_name: string; fields: RecordFields; notes: string; owner_user_id: number; is_imported: boolean; 
@@ -270,6 +362,48 @@ export type RecordFields = { kind: "candidate"; first_name: string; last_name: s
  */
 export type RecordInput = { fields: RecordFields; notes: string }
 export type RecordKind = "candidate" | "contact" | "client" | "job"
+/**
+ * A record list and how many records matched in all.
+ */
+export type RecordPage = { records: RecordSummary[]; total: number }
+/**
+ * Which records a list shows.
+ */
+export type RecordQuery = { 
+/**
+ * Words that must all appear in the name, an email address, or the
+ * company (a candidate's employer and title, a contact's client and
+ * title, a job's client, a client's website), case ignored.
+ */
+text: string | null; sort: RecordSort; 
+/**
+ * Job openings in this state only.
+ */
+job_status: JobStatus | null; 
+/**
+ * Only records created by an import (`true`) or by hand (`false`).
+ */
+imported: boolean | null; 
+/**
+ * At most this many (the total is still counted).
+ */
+limit: number | null }
+/**
+ * How a record list is ordered.
+ */
+export type RecordSort = 
+/**
+ * Most recently changed first.
+ */
+"updated" | 
+/**
+ * Newest first.
+ */
+"created" | 
+/**
+ * By name (or title), A to Z, case ignored.
+ */
+"name"
 /**
  * One line of a record list.
  */

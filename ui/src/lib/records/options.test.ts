@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { RecordSummary } from "../ipc/api";
-import { newestFirst } from "./list";
 import { optionsFrom } from "./options";
 
 function summary(id: number, display_name: string, updated_at = 0): RecordSummary {
@@ -21,12 +20,5 @@ describe("optionsFrom", () => {
 
   it("does not list the current link twice once it has loaded", () => {
     expect(optionsFrom([summary(7, "Initech")], 7, "Initech")).toHaveLength(1);
-  });
-});
-
-describe("newestFirst", () => {
-  it("orders by last update, newest first, and breaks ties by the newer id", () => {
-    const sorted = newestFirst([summary(1, "old", 100), summary(2, "new", 300), summary(3, "tie", 300)]);
-    expect(sorted.map((s) => s.id)).toEqual([3, 2, 1]);
   });
 });

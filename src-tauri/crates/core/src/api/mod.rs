@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod import;
 mod mail;
+pub mod pipeline;
 pub mod record_import;
 pub mod records;
 pub mod search;

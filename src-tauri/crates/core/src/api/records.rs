@@ -6,7 +6,9 @@ use candor_store::Store;
 pub use candor_store::links::SharedAddress;
 use candor_store::messages::ThreadSummary;
 
-use crate::{ApiError, Record, RecordFields, RecordInput, RecordKind, RecordSummary};
+use crate::{
+    ApiError, Record, RecordFields, RecordInput, RecordKind, RecordPage, RecordQuery, RecordSummary,
+};
 
 use super::Candor;
 
@@ -47,6 +49,21 @@ pub fn get(candor: &Candor, id: i64) -> Result<Record, ApiError> {
 /// Records of one kind, most recently changed first.
 pub fn list(candor: &Candor, kind: RecordKind) -> Result<Vec<RecordSummary>, ApiError> {
     Ok(candor.store().list_records(kind)?)
+}
+
+/// The records of one kind that match a search, filters and order.
+pub fn search(
+    candor: &Candor,
+    kind: RecordKind,
+    query: &RecordQuery,
+) -> Result<RecordPage, ApiError> {
+    if query.job_status.is_some() && kind != RecordKind::Job {
+        return Err(ApiError::invalid(
+            "job_status",
+            "Only job openings have a status to filter by.",
+        ));
+    }
+    Ok(candor.store().search_records(kind, query)?)
 }
 
 /// The conversations on a record's page, newest activity first (for a job
