@@ -442,11 +442,14 @@ impl Store {
                 // whose employer is in Kraków; so does "anna krakow", typed
                 // without diacritics, as recruiters often do.
                 let haystack = format!("{} {more}", summary.display_name).to_lowercase();
-                let folded = deunicode::deunicode(&haystack).to_lowercase();
-                if !needle
-                    .split_whitespace()
-                    .all(|word| haystack.contains(word) || folded.contains(word))
-                {
+                // Folded only when a word is not found as typed (most rows).
+                let mut folded: Option<String> = None;
+                if !needle.split_whitespace().all(|word| {
+                    haystack.contains(word)
+                        || folded
+                            .get_or_insert_with(|| deunicode::deunicode(&haystack).to_lowercase())
+                            .contains(word)
+                }) {
                     continue;
                 }
             }
