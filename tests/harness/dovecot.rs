@@ -382,6 +382,27 @@ impl Dovecot {
         self.add_account_with(cli, protocol, name, port, security, password, &[])
     }
 
+    /// Adds an IMAP account (implicit TLS) logging in as `user` of [`USERS`],
+    /// whose address is `user@test`: a second mailbox, as a recruiter with a
+    /// work and a personal account has.
+    pub fn add_imap_account_as(&self, cli: &Cli, name: &str, user: &str) -> CliRun {
+        let password = USERS
+            .iter()
+            .find(|(u, _)| *u == user)
+            .map(|(_, p)| *p)
+            .expect("a test user");
+        let mut cmd = cli.command();
+        cmd.args(["account", "add", "--name", name, "--email"])
+            .arg(format!("{user}@test"))
+            .args(["--imap-host", "localhost", "--imap-port"])
+            .arg(self.imaps_port.to_string())
+            .args(["--imap-security", "tls", "--username", user])
+            .args(["--password-env", "CANDOR_TEST_PASSWORD", "--trust-cert"])
+            .arg(self.dir.path().join("cert.pem"))
+            .env("CANDOR_TEST_PASSWORD", password);
+        CliRun::from(cmd.output().expect("run candor account add"))
+    }
+
     /// Adds the IMAP account "Work" that sends through `smtp_port` (Postfix's
     /// submission port on implicit TLS, or a relay in front of it).
     pub fn add_sending_account(&self, cli: &Cli, smtp_port: u16) -> CliRun {

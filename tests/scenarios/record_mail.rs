@@ -4,6 +4,7 @@
 //! primary contact's mail, and hand-made links and unlinks that stick.
 
 use candor_tests::Cli;
+use candor_tests::dovecot::{Dovecot, USERS};
 
 fn setup() -> (tempfile::TempDir, Cli) {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -361,4 +362,145 @@ fn a_record_from_a_messages_sender_in_one_step() {
         .expect("id");
     assert_eq!(subjects(&cli, contact), vec!["My application"]);
     assert_eq!(subjects(&cli, candidate), vec!["My application"]);
+}
+
+/// Against the real stack: two IMAP accounts on Dovecot, a candidate who
+/// wrote from two addresses (one to each account), and a job opening whose
+/// primary contact wrote too. Every synced message lands on the right page,
+/// whichever account brought it.
+#[test]
+fn two_addresses_through_two_accounts_from_a_real_server() {
+    let dovecot = Dovecot::start().expect("dovecot");
+    let mail = |from: &str, to: &str, subject: &str, id: &str| {
+        format!(
+            "From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nDate: Tue, 1 Dec 2026 09:00:00 +0000\r\nMessage-ID: <{id}>\r\n\r\nHello.\r\n"
+        )
+    };
+    dovecot
+        .deliver(
+            "recruiter",
+            "INBOX",
+            mail(
+                "Wei Zhang <wei@work.example>",
+                "recruiter@test",
+                "From work",
+                "w1@x",
+            )
+            .as_bytes(),
+        )
+        .expect("deliver");
+    dovecot
+        .deliver(
+            "boss",
+            "INBOX",
+            mail(
+                "Wei <wei.zhang@home.example>",
+                "boss@test",
+                "From home",
+                "w2@x",
+            )
+            .as_bytes(),
+        )
+        .expect("deliver");
+    dovecot
+        .deliver(
+            "recruiter",
+            "INBOX",
+            mail(
+                "Hanna <hanna@client.example>",
+                "recruiter@test",
+                "Shortlist",
+                "h1@x",
+            )
+            .as_bytes(),
+        )
+        .expect("deliver");
+
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cli = Cli::with_passphrase(tmp.path(), "two accounts");
+    cli.run(&["init"]).ok();
+    dovecot
+        .add_account(&cli, "imap", "Work", dovecot.imaps_port, "tls", USERS[0].1)
+        .ok();
+    dovecot.add_imap_account_as(&cli, "Second", "boss").ok();
+    cli.run(&["sync"]).ok();
+
+    let wei = add(
+        &cli,
+        &[
+            "candidate",
+            "--first-name",
+            "Wei",
+            "--email",
+            "wei@work.example",
+            "--email",
+            "Wei.Zhang@home.example",
+        ],
+    );
+    let mut listed = subjects(&cli, wei);
+    listed.sort();
+    assert_eq!(
+        listed,
+        vec!["From home", "From work"],
+        "both addresses, both accounts"
+    );
+
+    cli.run(&[
+        "record",
+        "edit",
+        &wei.to_string(),
+        "--email",
+        "wei.zhang@home.example",
+    ])
+    .ok();
+    assert_eq!(
+        subjects(&cli, wei),
+        vec!["From home"],
+        "the new address's mail only"
+    );
+
+    let hanna = add(
+        &cli,
+        &[
+            "contact",
+            "--first-name",
+            "Hanna",
+            "--email",
+            "hanna@client.example",
+        ],
+    );
+    let job = add(
+        &cli,
+        &[
+            "job",
+            "--title",
+            "Data lead",
+            "--primary-contact",
+            &hanna.to_string(),
+        ],
+    );
+    assert_eq!(
+        subjects(&cli, job),
+        vec!["Shortlist"],
+        "the primary contact's mail"
+    );
+
+    // New mail from a known address is linked as it is synced.
+    dovecot
+        .deliver(
+            "recruiter",
+            "INBOX",
+            mail(
+                "wei.zhang@home.example",
+                "recruiter@test",
+                "Later news",
+                "w3@x",
+            )
+            .as_bytes(),
+        )
+        .expect("deliver");
+    cli.run(&["sync"]).ok();
+    let mut listed = subjects(&cli, wei);
+    listed.sort();
+    assert_eq!(listed, vec!["From home", "Later news"]);
 }
