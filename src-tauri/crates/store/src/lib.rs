@@ -17,6 +17,7 @@
 pub mod accounts;
 pub mod addresses;
 pub mod check;
+pub mod cjk;
 mod error;
 pub mod folders;
 pub mod keys;

@@ -522,21 +522,39 @@ impl Store {
 
     /// Threads containing a message that matches, newest first.
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<ThreadSummary>, StoreError> {
-        let mut sql = String::from(
+        // Join each index only when a term needs it: a join to message_search
+        // that nothing filters on costs a lookup of its row for every match.
+        let all_terms = || [&q.terms, &q.subject, &q.from, &q.to].into_iter().flatten();
+        let uses_cjk = all_terms().any(|t| crate::cjk::is_short_cjk_term(t));
+        let uses_search = all_terms().any(|t| !crate::cjk::is_short_cjk_term(t));
+        let mut sql = format!(
             "SELECT DISTINCT m.thread_id, t.latest_at FROM messages m
              JOIN threads t ON t.id = m.thread_id
-             JOIN message_search s ON s.rowid = m.id
+             {}
+             {}
              LEFT JOIN folders f ON f.id = m.folder_id
              WHERE 1 = 1",
+            if uses_search {
+                "JOIN message_search s ON s.rowid = m.id"
+            } else {
+                ""
+            },
+            if uses_cjk {
+                "JOIN message_cjk c ON c.rowid = m.id"
+            } else {
+                ""
+            }
         );
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         let mut push = |sql: &mut String, clause: &str, value: rusqlite::types::Value| {
             args.push(value);
             sql.push_str(&clause.replace("?N", &format!("?{}", args.len())));
         };
-        // FTS5's trigram index answers MATCH for terms of 3+ characters; shorter
-        // ones (two-character Chinese words) fall back to LIKE over the same columns.
+        // FTS5's trigram index answers MATCH for terms of 3+ characters; one or
+        // two CJK characters (most Chinese words) are looked up in the CJK
+        // index; other short terms fall back to LIKE over the same columns.
         let mut fts = Vec::new();
+        let mut cjk = Vec::new();
         for (column, terms) in [
             (None, &q.terms),
             (Some("subject"), &q.subject),
@@ -544,7 +562,13 @@ impl Store {
             (Some("addresses"), &q.to),
         ] {
             for term in terms {
-                if term.chars().count() >= 3 {
+                if crate::cjk::is_short_cjk_term(term) {
+                    let token = format!("\"{term}\"");
+                    cjk.push(match column {
+                        Some(c) => format!("{c} : {token}"),
+                        None => token,
+                    });
+                } else if term.chars().count() >= 3 {
                     let phrase = format!("\"{}\"", term.replace('"', "\"\""));
                     fts.push(match column {
                         Some(c) => format!("{c} : {phrase}"),
@@ -564,6 +588,13 @@ impl Store {
                     push(&mut sql, &clause, like.into());
                 }
             }
+        }
+        if !cjk.is_empty() {
+            push(
+                &mut sql,
+                " AND message_cjk MATCH ?N",
+                cjk.join(" AND ").into(),
+            );
         }
         if !fts.is_empty() {
             push(
@@ -685,6 +716,14 @@ fn write_parts(tx: &Transaction<'_>, id: i64, m: &NewMessage) -> rusqlite::Resul
     tx.execute(
         "INSERT INTO message_search (rowid, subject, body, addresses, attachment_names) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id, m.subject, m.text_plain.as_deref().unwrap_or_default(), addresses.join("\n"), names.join("\n")],
+    )?;
+    crate::cjk::index_message(
+        tx,
+        id,
+        &m.subject,
+        m.text_plain.as_deref().unwrap_or_default(),
+        &addresses.join("\n"),
+        &names.join("\n"),
     )?;
     Ok(())
 }

@@ -76,6 +76,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0009_pipeline_changes.sql"),
         then: None,
     },
+    Migration {
+        version: 10,
+        name: "cjk_bigrams",
+        sql: include_str!("../migrations/0010_cjk_bigrams.sql"),
+        then: Some(crate::cjk::backfill),
+    },
 ];
 
 /// The schema version this build writes.
@@ -201,6 +207,10 @@ mod tests {
         (
             9,
             "6f733401ad453bfd2f5eec0aff3dca98ed79c5b6751115fce5c33d81166117b4",
+        ),
+        (
+            10,
+            "e4d9fa7261f8ed6eefdc104ef6955ee98322e141cebc0b2d0fa8483d36cc6a57",
         ),
     ];
 
