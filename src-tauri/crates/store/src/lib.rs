@@ -18,6 +18,7 @@ pub mod accounts;
 pub mod addresses;
 pub mod check;
 pub mod cjk;
+pub mod drafts;
 mod error;
 pub mod folders;
 pub mod keys;

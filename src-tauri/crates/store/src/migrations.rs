@@ -82,6 +82,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0010_cjk_bigrams.sql"),
         then: Some(crate::cjk::backfill),
     },
+    Migration {
+        version: 11,
+        name: "drafts",
+        sql: include_str!("../migrations/0011_drafts.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this build writes.
@@ -211,6 +217,10 @@ mod tests {
         (
             10,
             "e4d9fa7261f8ed6eefdc104ef6955ee98322e141cebc0b2d0fa8483d36cc6a57",
+        ),
+        (
+            11,
+            "022d2c039d0261dee97eafd409517d316f3c9cb999b47c3c583a2f6967cac428",
         ),
     ];
 

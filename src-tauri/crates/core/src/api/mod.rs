@@ -6,6 +6,7 @@ pub mod actions;
 mod credentials;
 pub mod db;
 pub mod demo;
+pub mod drafts;
 pub mod import;
 mod mail;
 pub mod pipeline;
