@@ -703,3 +703,66 @@ fn time_in(seconds: i64) -> String {
         .format(&time::format_description::well_known::Rfc3339)
         .expect("format")
 }
+
+/// The app sends from two places in one process: the Send button and the
+/// background sender. Both asking at the same moment must not send one
+/// message twice (the outbox re-sends a message it finds "sending", which is
+/// how it recovers from a crash, so the two must take turns).
+#[test]
+fn two_senders_in_one_process_send_a_message_once() {
+    let m = setup();
+    let queued = m
+        .cli
+        .run(&[
+            "--json",
+            "send",
+            "--account",
+            "Work",
+            "--to",
+            "candidate@test",
+            "--subject",
+            "Once only",
+            "--body",
+            "Hello",
+            "--at",
+            "2099-01-01T09:00:00Z",
+        ])
+        .ok()
+        .json();
+    let message_id = queued["message_id"]
+        .as_str()
+        .expect("Message-ID")
+        .trim_matches(['<', '>'])
+        .to_owned();
+
+    let passphrase = m
+        .cli
+        .envs
+        .iter()
+        .find(|(k, _)| k == "CANDOR_PASSPHRASE")
+        .map(|(_, v)| v.clone())
+        .expect("passphrase");
+    let candor = candor_core::api::Candor::open(
+        &m.cli.data_dir,
+        &candor_core::Unlock::Passphrase(zeroize::Zeroizing::new(passphrase)),
+        false,
+    )
+    .expect("open");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (a, b) = runtime.block_on(async {
+        use candor_core::api::send::send_due;
+        // "Send now" from both at once (everything queued, the later time too).
+        tokio::join!(send_due(&candor, None, true), send_due(&candor, None, true))
+    });
+    let sent: usize = [a.expect("first"), b.expect("second")]
+        .iter()
+        .flatten()
+        .filter(|o| o.state == "sent")
+        .count();
+    assert_eq!(sent, 1, "one of the two senders sent it");
+    assert_eq!(
+        m.dovecot.delivered("candidate", "INBOX", &message_id),
+        1,
+        "the candidate has it once"
+    );
+}

@@ -32,6 +32,11 @@ pub const PASSPHRASE_ENV: &str = "CANDOR_PASSPHRASE";
 /// An open Candor: the unlocked store and what the API needs around it.
 pub struct Candor {
     store: Mutex<Store>,
+    /// Held while messages are handed to an SMTP server. The outbox picks up
+    /// messages a crash left mid-send, so two senders in one process (the
+    /// app's background sender and the Send button) must take turns, or both
+    /// would send the same message.
+    sending: tokio::sync::Mutex<()>,
     /// Where secrets go in keyring mode: the OS keyring in production.
     vault: Arc<dyn KeyVault + Send + Sync>,
 }
@@ -73,6 +78,7 @@ impl Candor {
         let store = Store::open(data_dir, unlock, vault.as_ref(), create)?;
         Ok(Self {
             store: Mutex::new(store),
+            sending: tokio::sync::Mutex::new(()),
             vault,
         })
     }

@@ -499,6 +499,7 @@ pub(super) async fn send_account(
     account_id: i64,
     everything_queued: bool,
 ) -> Result<Vec<SendOutcome>, ApiError> {
+    let _one_sender = candor.sending.lock().await;
     let (server, due, password, incoming) = {
         let store = candor.store();
         let Some(server) = store.outgoing_server(account_id)? else {
