@@ -766,3 +766,90 @@ fn two_senders_in_one_process_send_a_message_once() {
         "the candidate has it once"
     );
 }
+
+/// An HTML message with an image in it (a company logo, an office photo):
+/// the image travels as a multipart/related part the HTML shows by its
+/// Content-ID, through Postfix into the candidate's mailbox. An image the
+/// HTML does not show, or a `cid:` without its image, is refused before
+/// anything is queued, naming it.
+#[test]
+fn an_html_message_carries_its_inline_images_to_the_candidate() {
+    let m = setup();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let html = dir.path().join("note.html");
+    std::fs::write(
+        &html,
+        "<p>Our office:</p><img src=\"cid:office.png\" alt=\"\">",
+    )
+    .expect("html");
+    let png = dir.path().join("office.png");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n-inline-image-").expect("png");
+    let other = dir.path().join("other.png");
+    std::fs::write(&other, b"\x89PNG\r\n\x1a\n").expect("png");
+    let send = |inline: &[&std::path::Path]| {
+        let mut cmd = m.cli.command();
+        cmd.args([
+            "--json",
+            "send",
+            "--account",
+            "Work",
+            "--to",
+            "candidate@test",
+        ])
+        .args([
+            "--subject",
+            "Where we meet",
+            "--body",
+            "Our office: see the photo.",
+        ])
+        .arg("--html-file")
+        .arg(&html);
+        for path in inline {
+            cmd.arg("--inline").arg(path);
+        }
+        candor_tests::CliRun::from(cmd.output().expect("run candor send"))
+    };
+
+    let unused = send(&[&png, &other]);
+    assert_eq!(unused.status, 1);
+    assert!(
+        unused.stderr.contains("does not show other.png"),
+        "{}",
+        unused.stderr
+    );
+    let missing = send(&[]);
+    assert_eq!(missing.status, 1);
+    assert!(
+        missing.stderr.contains("cid:office.png"),
+        "{}",
+        missing.stderr
+    );
+
+    let sent = send(&[&png]).ok().json();
+    assert_eq!(sent[0]["state"], "sent", "{sent}");
+    let id = sent[0]["message_id"]
+        .as_str()
+        .expect("Message-ID")
+        .trim_matches(['<', '>'])
+        .to_owned();
+    assert_eq!(m.dovecot.delivered("candidate", "INBOX", &id), 1);
+    let raw = m.dovecot.doveadm(&[
+        "fetch",
+        "-u",
+        "candidate",
+        "text",
+        "mailbox",
+        "INBOX",
+        "header",
+        "Message-ID",
+        &id,
+    ]);
+    let lower = raw.to_ascii_lowercase();
+    assert!(lower.contains("multipart/related"), "{raw}");
+    assert!(lower.contains("content-id: <office.png>"), "{raw}");
+    assert!(lower.contains("content-disposition: inline"), "{raw}");
+    assert!(
+        raw.contains("cid:office.png"),
+        "the HTML still points at it"
+    );
+}

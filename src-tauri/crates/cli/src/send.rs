@@ -32,6 +32,10 @@ pub struct SendArgs {
     html_file: Option<PathBuf>,
     #[arg(long = "attach", value_name = "FILE")]
     attachments: Vec<PathBuf>,
+    /// An image shown inside the HTML body, which refers to it as
+    /// `<img src="cid:FILE_NAME">`.
+    #[arg(long = "inline", value_name = "FILE", requires = "html_file")]
+    inline_images: Vec<PathBuf>,
     /// The message answered: a message id (`candor thread` shows them) or a
     /// Message-ID. Without --to/--cc/--bcc the reply goes to its sender.
     #[arg(long, value_name = "MESSAGE_ID", conflicts_with = "forward")]
@@ -154,6 +158,7 @@ pub fn send(candor: &Candor, args: SendArgs, json: bool) -> Result<(), ApiError>
                 .map(|p| read(p, "html_file"))
                 .transpose()?,
             attachments: args.attachments,
+            inline_images: args.inline_images,
             reply_to: args.reply_to,
             reply_all: args.reply_all,
             forward: args.forward,

@@ -1,7 +1,8 @@
 //! Building outgoing messages with lettre's builder: From, To, CC, and BCC
 //! (in the envelope only, never in a header), a plain-text body with an
-//! optional HTML alternative, attachments, a Message-ID on the sender's own
-//! domain, Date, and for replies In-Reply-To and References.
+//! optional HTML alternative (with its inline images as multipart/related
+//! parts the HTML refers to by `cid:`), attachments, a Message-ID on the
+//! sender's own domain, Date, and for replies In-Reply-To and References.
 
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
@@ -11,6 +12,16 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 pub struct OutgoingAttachment {
     pub filename: String,
     /// A MIME type such as `application/pdf`.
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+/// An image shown inside the HTML body, which refers to it as `cid:CONTENT_ID`.
+#[derive(Debug, Clone)]
+pub struct InlineImage {
+    /// Without angle brackets.
+    pub content_id: String,
+    /// A MIME type such as `image/png`.
     pub content_type: String,
     pub data: Vec<u8>,
 }
@@ -27,6 +38,8 @@ pub struct Draft {
     pub text: String,
     pub html: Option<String>,
     pub attachments: Vec<OutgoingAttachment>,
+    /// Images inside the HTML (ignored without HTML: the caller refuses that).
+    pub inline_images: Vec<InlineImage>,
     /// The Message-ID answered (without brackets), for replies.
     pub in_reply_to: Option<String>,
     /// The References of the conversation so far, oldest first (without
@@ -125,8 +138,31 @@ pub fn compose(draft: &Draft) -> Result<Composed, ComposeError> {
     }
 
     let text = || SinglePart::plain(draft.text.clone());
-    let alternative =
-        |html: &String| MultiPart::alternative_plain_html(draft.text.clone(), html.clone());
+    // The HTML with its images: multipart/related, so that mail clients show
+    // them in place rather than as attachments (RFC 2387).
+    let mut related = None;
+    if let (Some(html), false) = (&draft.html, draft.inline_images.is_empty()) {
+        let mut part = MultiPart::related().singlepart(SinglePart::html(html.clone()));
+        for image in &draft.inline_images {
+            let content_type = ContentType::parse(&image.content_type).map_err(|_| {
+                ComposeError::InvalidContentType {
+                    filename: image.content_id.clone(),
+                    content_type: image.content_type.clone(),
+                }
+            })?;
+            part = part.singlepart(
+                Attachment::new_inline(image.content_id.clone())
+                    .body(image.data.clone(), content_type),
+            );
+        }
+        related = Some(part);
+    }
+    let alternative = |html: &String| match &related {
+        Some(related) => MultiPart::alternative()
+            .singlepart(SinglePart::plain(draft.text.clone()))
+            .multipart(related.clone()),
+        None => MultiPart::alternative_plain_html(draft.text.clone(), html.clone()),
+    };
     let message = match (&draft.html, draft.attachments.is_empty()) {
         (None, true) => builder.singlepart(text()),
         (Some(html), true) => builder.multipart(alternative(html)),
@@ -268,5 +304,42 @@ mod tests {
         d.cc.clear();
         d.bcc.clear();
         assert!(matches!(compose(&d), Err(ComposeError::NoRecipients)));
+    }
+
+    #[test]
+    fn inline_images_travel_with_the_html_they_appear_in() {
+        let png = b"\x89PNG\r\n\x1a\nnot really".to_vec();
+        let c = compose(&Draft {
+            html: Some("<p>Our office:</p><img src=\"cid:office.png\">".into()),
+            inline_images: vec![InlineImage {
+                content_id: "office.png".into(),
+                content_type: "image/png".into(),
+                data: png.clone(),
+            }],
+            ..draft()
+        })
+        .expect("compose");
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&c.raw)
+            .expect("parse");
+        let text = String::from_utf8_lossy(&c.raw);
+        assert!(text.contains("multipart/related"), "{text}");
+        let image = parsed
+            .parts
+            .iter()
+            .find(|p| p.content_id() == Some("office.png"))
+            .expect("a part with the Content-ID the HTML uses");
+        assert_eq!(image.contents(), png.as_slice());
+        assert!(
+            image
+                .content_disposition()
+                .is_some_and(|d| d.ctype() == "inline"),
+            "shown in place, not listed as an attachment"
+        );
+        assert_eq!(
+            parsed.body_text(0).as_deref(),
+            Some("Does Thursday suit you?"),
+            "the plain-text alternative is still there"
+        );
     }
 }

@@ -15,7 +15,7 @@
 
 use std::path::PathBuf;
 
-use candor_mail::compose::{ComposeError, Draft, OutgoingAttachment, compose};
+use candor_mail::compose::{ComposeError, Draft, InlineImage, OutgoingAttachment, compose};
 use candor_mail::imap::ImapSession;
 use candor_mail::smtp::{Security, ServerLogin, SmtpError, SmtpSession};
 pub use candor_store::outbox::OutboxEntry;
@@ -40,6 +40,9 @@ pub struct OutgoingDraft {
     /// Files attached in the app: the web view holds their contents, not
     /// their paths.
     pub attached: Vec<AttachedFile>,
+    /// Images shown inside the HTML body, which refers to each as
+    /// `cid:FILE_NAME` (`<img src="cid:logo.png">` for `logo.png`).
+    pub inline_images: Vec<PathBuf>,
     /// The message answered: a local message id, or a Message-ID header.
     /// Without recipients of its own, the reply goes to its sender (its
     /// Reply-To address where it has one).
@@ -134,6 +137,63 @@ fn compose_error(e: ComposeError) -> ApiError {
     ApiError::invalid(field, e.to_string())
 }
 
+/// The HTML body's inline images, read and checked: each must be an image
+/// the HTML shows (`cid:` and its file name), and every `cid:` the HTML
+/// uses must have its image, or the recipient would see a broken picture.
+fn inline_images(draft: &OutgoingDraft) -> Result<Vec<InlineImage>, ApiError> {
+    let html = draft.html.as_deref().unwrap_or_default();
+    if draft.html.is_none() && !draft.inline_images.is_empty() {
+        return Err(ApiError::invalid(
+            "inline_images",
+            "Inline images appear inside an HTML body; give one (--html-file) or attach the images instead.",
+        ));
+    }
+    let mut images = Vec::new();
+    for path in &draft.inline_images {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let content_type = content_type_of(path);
+        if !content_type.starts_with("image/") {
+            return Err(ApiError::invalid(
+                "inline_images",
+                format!("{} is not an image (PNG, JPEG or GIF).", path.display()),
+            ));
+        }
+        if !html.contains(&format!("cid:{name}")) {
+            return Err(ApiError::invalid(
+                "inline_images",
+                format!("The HTML does not show {name}: refer to it as <img src=\"cid:{name}\">."),
+            ));
+        }
+        let data = std::fs::read(path).map_err(|e| {
+            ApiError::invalid(
+                "inline_images",
+                format!("The image {} could not be read: {e}.", path.display()),
+            )
+        })?;
+        images.push(InlineImage {
+            content_id: name,
+            content_type: content_type.into(),
+            data,
+        });
+    }
+    for reference in html.split("cid:").skip(1) {
+        let id: String = reference
+            .chars()
+            .take_while(|c| !matches!(c, '"' | '\'' | ')' | ' ' | '>'))
+            .collect();
+        if !images.iter().any(|i| i.content_id == id) {
+            return Err(ApiError::invalid(
+                "inline_images",
+                format!("The HTML shows cid:{id}, but no such image is given (--inline FILE)."),
+            ));
+        }
+    }
+    Ok(images)
+}
+
 /// Checks, builds and queues a message; nothing goes over the network.
 pub fn queue(candor: &Candor, mut draft: OutgoingDraft) -> Result<Queued, ApiError> {
     if let Some((name, record)) = &draft.template {
@@ -189,6 +249,7 @@ pub fn queue(candor: &Candor, mut draft: OutgoingDraft) -> Result<Queued, ApiErr
             data: file.data.clone(),
         });
     }
+    let inline_images = inline_images(&draft)?;
     let mut replying_to = None;
     let mut in_reply_to = None;
     let mut references = Vec::new();
@@ -250,6 +311,7 @@ pub fn queue(candor: &Candor, mut draft: OutgoingDraft) -> Result<Queued, ApiErr
         ),
         html: draft.html.clone(),
         attachments,
+        inline_images,
         in_reply_to,
         references,
     })
