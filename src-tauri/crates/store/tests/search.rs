@@ -1,0 +1,146 @@
+//! Search finds Chinese and Japanese words of one or two characters (below
+//! the trigram index's three) through the CJK index, also after that index
+//! is rebuilt from the stored mail, as its migration does for old mail.
+
+use candor_store::Store;
+use candor_store::messages::{AddressRole, NewAddress, NewMessage, SearchQuery};
+
+mod common;
+
+fn message(
+    account_id: i64,
+    folder_id: i64,
+    n: i64,
+    from: (&str, &str),
+    subject: &str,
+    body: &str,
+) -> NewMessage {
+    NewMessage {
+        account_id,
+        folder_id,
+        uid: None,
+        pop3_uidl: None,
+        message_id_header: Some(format!("m{n}@test")),
+        in_reply_to: None,
+        references: None,
+        subject: subject.into(),
+        sent_at: Some(1_764_000_000 + n),
+        received_at: 1_764_000_000 + n,
+        is_seen: true,
+        is_flagged: false,
+        is_answered: false,
+        is_draft: false,
+        addresses: vec![NewAddress {
+            role: AddressRole::From,
+            address: from.1.into(),
+            display_name: Some(from.0.into()),
+        }],
+        text_plain: Some(body.into()),
+        text_html: None,
+        attachments: Vec::new(),
+        parse_error: None,
+        raw: format!("Message-ID: <m{n}@test>\r\n\r\n{body}\r\n").into_bytes(),
+    }
+}
+
+fn subjects(store: &Store, terms: &[&str], subject: &[&str]) -> Vec<String> {
+    store
+        .search(&SearchQuery {
+            terms: terms.iter().map(|t| (*t).to_owned()).collect(),
+            subject: subject.iter().map(|t| (*t).to_owned()).collect(),
+            limit: 50,
+            ..SearchQuery::default()
+        })
+        .expect("search")
+        .into_iter()
+        .map(|t| t.subject)
+        .collect()
+}
+
+#[test]
+fn short_cjk_words_are_found_through_their_index() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut store = common::open_store(tmp.path(), "search test");
+    let account = store
+        .insert_local_account("Archive", "tom@agency.example")
+        .expect("account");
+    let inbox = store
+        .ensure_folder(account, "INBOX", Some("inbox"))
+        .expect("folder");
+    let stored = store
+        .insert_messages(&[
+            message(
+                account,
+                inbox,
+                1,
+                ("李明", "li@x.cn"),
+                "候选人简历",
+                "附件是我的简历，请查收。",
+            ),
+            message(
+                account,
+                inbox,
+                2,
+                ("山田", "y@x.jp"),
+                "面接日程",
+                "来週の面接について",
+            ),
+            message(
+                account,
+                inbox,
+                3,
+                ("Anna", "a@x.pl"),
+                "CV",
+                "Dzień dobry, CV w załączniku.",
+            ),
+        ])
+        .expect("insert");
+    let groups: Vec<Vec<i64>> = stored
+        .into_iter()
+        .map(|s| match s {
+            candor_store::messages::Inserted::New(id)
+            | candor_store::messages::Inserted::Duplicate(id) => vec![id],
+        })
+        .collect();
+    store.apply_threads(&groups).expect("threads");
+
+    let check = |store: &Store| {
+        assert_eq!(
+            subjects(store, &["简历"], &[]),
+            vec!["候选人简历"],
+            "two characters"
+        );
+        assert_eq!(
+            subjects(store, &["李"], &[]),
+            vec!["候选人简历"],
+            "one, in the sender's name"
+        );
+        assert_eq!(
+            subjects(store, &["面接"], &[]),
+            vec!["面接日程"],
+            "Japanese"
+        );
+        assert_eq!(
+            subjects(store, &[], &["简历"]),
+            vec!["候选人简历"],
+            "subject: only"
+        );
+        assert!(
+            subjects(store, &[], &["请查"]).is_empty(),
+            "请查 is in the body, not the subject"
+        );
+        assert!(
+            subjects(store, &["简面"], &[]).is_empty(),
+            "no such pair anywhere"
+        );
+        assert_eq!(subjects(store, &["简历", "李"], &[]).len(), 1, "both words");
+        assert_eq!(
+            subjects(store, &["CV"], &[]),
+            vec!["CV"],
+            "short Latin words still work"
+        );
+    };
+    check(&store);
+    store.rebuild_cjk_index().expect("rebuild");
+    check(&store);
+}
