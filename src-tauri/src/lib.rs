@@ -8,6 +8,7 @@
 //! short adapter over `candor_core::api`.
 
 mod commands;
+mod outbox;
 mod state;
 
 pub use commands::{bindings_builder, export_bindings};
@@ -28,6 +29,7 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            outbox::spawn(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!());

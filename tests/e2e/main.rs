@@ -4,5 +4,6 @@
 
 mod first_run;
 mod pipeline;
+mod record_import;
 mod record_reply;
 mod ui;

@@ -120,11 +120,25 @@ async fn reply_from_a_candidates_page_joins_the_conversation() -> Result<()> {
     .await?;
     click(&client, "[data-testid=compose-send]").await?;
 
+    // A few seconds in the outbox for Undo, then it goes, and the user is told.
     let outcome = text_of(&client, "[data-testid=compose-outcome]").await?;
     ensure!(
-        outcome.contains("Sent"),
-        "the user is told it went: {outcome:?}"
+        outcome.contains("Sending in"),
+        "the undo window is shown: {outcome:?}"
     );
+    wait_for(&client, "[data-testid=undo-send]").await?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let outcome = text_of(&client, "[data-testid=compose-outcome]").await?;
+        if outcome.contains("Sent.") {
+            break;
+        }
+        ensure!(
+            std::time::Instant::now() < deadline,
+            "the user is told it went: {outcome:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
     // The reply is in the same conversation, newest, expanded.
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     while messages_shown(&client).await? < 2 {

@@ -112,6 +112,23 @@ describe("record list page", () => {
     expect(get(root, '[data-testid="record-count"]').textContent).toContain("1 of 9000 records shown");
   });
 
+  it("offers Import on the candidates and contacts lists only, opening the import page", async () => {
+    api.searchRecords.mockResolvedValue(page([]));
+    const root = await start({ state: "ready", data_dir: "/d", key_source: "keyring" }, "#/contacts");
+    expect(get(root, '[data-testid="import-records"]').getAttribute("href")).toBe("#/contacts/import");
+
+    window.location.hash = "#/contacts/import";
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+    await settle();
+    expect(get(root, "h1").textContent).toBe("Import contacts");
+    get(root, '[data-testid="import-file"]');
+
+    window.location.hash = "#/jobs";
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+    await settle();
+    expect(root.querySelector('[data-testid="import-records"]'), "job openings are not imported").toBeNull();
+  });
+
   it("shows the empty state when there are none", async () => {
     api.searchRecords.mockResolvedValue(page([]));
     const root = await start({ state: "ready", data_dir: "/d", key_source: "keyring" }, "#/clients");

@@ -2,6 +2,7 @@
 //! compose form's accounts, templates and send.
 
 use base64::Engine as _;
+use candor_core::api::drafts::{self, Draft, DraftFields};
 use candor_core::api::records::SharedAddress;
 use candor_core::api::send::{self, AttachedFile, OutgoingDraft, ReplyPrefill};
 use candor_core::api::templates::{Rendered, Template};
@@ -47,6 +48,18 @@ pub async fn record_from_sender(
     kind: RecordKind,
 ) -> Result<Record, ApiError> {
     records::create_from_sender(&*state.candor()?, message_id, kind)
+}
+
+/// Takes a message off a record's page by hand; it stays off through
+/// resyncs and address changes.
+#[tauri::command]
+#[specta::specta]
+pub async fn record_unlink(
+    state: State<'_, AppState>,
+    message_id: i64,
+    record_id: i64,
+) -> Result<(), ApiError> {
+    records::unlink(&*state.candor()?, &message_id.to_string(), record_id).map(|_| ())
 }
 
 #[tauri::command]
@@ -101,6 +114,49 @@ pub async fn reply_prefill(
     reply_all: bool,
 ) -> Result<ReplyPrefill, ApiError> {
     send::reply_prefill(&*state.candor()?, message_id, reply_all)
+}
+
+/// Cancels a message still waiting in the outbox (the compose form's Undo).
+#[tauri::command]
+#[specta::specta]
+pub async fn outbox_cancel(state: State<'_, AppState>, id: i64) -> Result<(), ApiError> {
+    send::cancel(&*state.candor()?, id)
+}
+
+/// Sends what is due now on every account (when an undo window closes).
+#[tauri::command]
+#[specta::specta]
+pub async fn outbox_send_due(
+    state: State<'_, AppState>,
+) -> Result<Vec<send::SendOutcome>, ApiError> {
+    send::send_due(&*state.candor()?, None, false).await
+}
+
+/// Saves what the compose form holds, as the user types (Unix seconds of the save).
+#[tauri::command]
+#[specta::specta]
+pub async fn draft_save(
+    state: State<'_, AppState>,
+    context: String,
+    fields: DraftFields,
+) -> Result<i64, ApiError> {
+    drafts::save(&*state.candor()?, &context, &fields)
+}
+
+/// The draft written from a place, to take up again.
+#[tauri::command]
+#[specta::specta]
+pub async fn draft_get(
+    state: State<'_, AppState>,
+    context: String,
+) -> Result<Option<Draft>, ApiError> {
+    drafts::get(&*state.candor()?, &context)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn draft_discard(state: State<'_, AppState>, context: String) -> Result<(), ApiError> {
+    drafts::discard(&*state.candor()?, &context)
 }
 
 /// A file attached in the compose form, its contents in Base64 (the web view

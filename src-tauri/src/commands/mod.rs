@@ -1,6 +1,7 @@
 //! Tauri commands: thin adapters from the UI to `candor_core::api`, one module
 //! per area, mirroring the core's `api/` modules.
 
+mod import;
 mod mail;
 mod pipeline;
 mod records;
@@ -24,17 +25,27 @@ pub fn bindings_builder() -> tauri_specta::Builder<tauri::Wry> {
         mail::record_emails,
         mail::record_shared_addresses,
         mail::record_from_sender,
+        mail::record_unlink,
         mail::thread_get,
         mail::sending_accounts,
         mail::templates_list,
         mail::template_render,
         mail::reply_prefill,
         mail::message_send,
+        mail::outbox_cancel,
+        mail::outbox_send_due,
+        mail::draft_save,
+        mail::draft_get,
+        mail::draft_discard,
         pipeline::pipeline_list,
         pipeline::pipeline_add,
         pipeline::pipeline_set_stage,
         pipeline::pipeline_remove,
         pipeline::candidate_jobs,
+        import::records_import_columns,
+        import::records_import_preview,
+        import::records_import,
+        import::records_import_cancel,
     ])
 }
 

@@ -27,6 +27,14 @@ describe("parseRoute", () => {
     expect(parseRoute("#/contacts/7/edit")).toEqual({ page: "edit", kind: "contact", id: 7 });
   });
 
+  it("reads the import page of candidates and contacts, the only kinds a file imports as", () => {
+    expect(parseRoute("#/candidates/import")).toEqual({ page: "import", kind: "candidate" });
+    expect(parseRoute("#/contacts/import/")).toEqual({ page: "import", kind: "contact" });
+    expect(parseRoute("#/jobs/import").page, "job openings are not imported").toBe("not_found");
+    expect(parseRoute("#/clients/import").page, "clients are not imported").toBe("not_found");
+    expect(parseRoute("#/candidates/import/more").page, "extra segment").toBe("not_found");
+  });
+
   it("tolerates a missing leading slash and trailing slashes, which people type", () => {
     expect(parseRoute("#clients/3/")).toEqual({ page: "detail", kind: "client", id: 3 });
     expect(parseRoute("/candidates//")).toEqual({ page: "list", kind: "candidate" });
@@ -56,6 +64,8 @@ describe("formatRoute", () => {
       { page: "new", kind: "client" },
       { page: "detail", kind: "contact", id: 12 },
       { page: "edit", kind: "candidate", id: 9000 },
+      { page: "import", kind: "candidate" },
+      { page: "import", kind: "contact" },
     ];
     for (const route of routes) {
       expect(parseRoute(formatRoute(route)), formatRoute(route)).toEqual(route);
@@ -68,6 +78,7 @@ describe("formatRoute", () => {
     expect(formatRoute({ page: "detail", kind: "job", id: 42 })).toBe("#/jobs/42");
     expect(formatRoute({ page: "edit", kind: "client", id: 42 })).toBe("#/clients/42/edit");
     expect(formatRoute({ page: "new", kind: "contact" })).toBe("#/contacts/new");
+    expect(formatRoute({ page: "import", kind: "candidate" })).toBe("#/candidates/import");
   });
 });
 
@@ -75,6 +86,7 @@ describe("sectionOf", () => {
   it("keeps a kind's sidebar entry active on its detail and form pages", () => {
     expect(sectionOf({ page: "edit", kind: "job", id: 1 })).toBe("job");
     expect(sectionOf({ page: "new", kind: "client" })).toBe("client");
+    expect(sectionOf({ page: "import", kind: "contact" })).toBe("contact");
     expect(sectionOf({ page: "email" })).toBe("email");
     expect(sectionOf({ page: "not_found", path: "x" }), "nothing is highlighted for an unknown page").toBeNull();
   });

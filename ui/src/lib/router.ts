@@ -10,6 +10,8 @@ export type Route =
   | { page: "new"; kind: RecordKind }
   | { page: "detail"; kind: RecordKind; id: number }
   | { page: "edit"; kind: RecordKind; id: number }
+  /** Candidates and contacts only: the kinds a file can be imported as. */
+  | { page: "import"; kind: "candidate" | "contact" }
   | { page: "not_found"; path: string };
 
 /** URL segment per kind: plural nouns, as the sidebar names them ("jobs" for job openings). */
@@ -45,6 +47,9 @@ export function parseRoute(hash: string): Route {
   if (kind === undefined || rest.length > 0) return { page: "not_found", path };
   if (second === undefined) return { page: "list", kind };
   if (second === "new" && third === undefined) return { page: "new", kind };
+  if (second === "import" && third === undefined && (kind === "candidate" || kind === "contact")) {
+    return { page: "import", kind };
+  }
 
   const id = parseId(second);
   if (id === null) return { page: "not_found", path };
@@ -61,6 +66,8 @@ export function formatRoute(route: Route): string {
       return `#/${KIND_SEGMENTS[route.kind]}`;
     case "new":
       return `#/${KIND_SEGMENTS[route.kind]}/new`;
+    case "import":
+      return `#/${KIND_SEGMENTS[route.kind]}/import`;
     case "detail":
       return `#/${KIND_SEGMENTS[route.kind]}/${route.id}`;
     case "edit":

@@ -73,6 +73,7 @@ pub fn csv(candor: &Candor, args: CsvArgs, json: bool) -> Result<(), ApiError> {
         map: args.map,
         encoding: args.common.encoding,
         dry_run: args.common.dry_run,
+        cancel: None,
     };
     let report = record_import::csv(candor, &args.file, &options, &mut progress(options.dry_run))?;
     print(&report, json);
@@ -84,6 +85,7 @@ pub fn vcard(candor: &Candor, args: VcardArgs, json: bool) -> Result<(), ApiErro
         kind: args.kind.into(),
         encoding: args.common.encoding,
         dry_run: args.common.dry_run,
+        cancel: None,
     };
     let report =
         record_import::vcard(candor, &args.file, &options, &mut progress(options.dry_run))?;

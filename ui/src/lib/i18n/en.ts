@@ -2,7 +2,7 @@
 // shape (the `Messages` type makes a missing key a compile error), so keep sentences whole:
 // word order differs between languages, so never build a sentence from fragments.
 
-import type { JobStatus, PipelineStage, RecordKind } from "../ipc/bindings";
+import type { ImportField, JobStatus, PipelineStage, RecordKind } from "../ipc/bindings";
 
 type KindMessages = {
   singular: string;
@@ -200,6 +200,8 @@ export const en = {
     saveCandidate: "Candidate",
     saveContact: "Contact",
     savedAs: (name: string) => `Saved as ${name}.`,
+    unlink: "Not about this person",
+    unlinkHint: "Takes this message off this page for good; the mail itself stays.",
   },
   compose: {
     newTitle: "New message",
@@ -228,6 +230,110 @@ export const en = {
     failed: (reason: string) => `The server refused this message: ${reason}`,
     unknown: "Candor is checking with the server whether this message went out; it will not be sent twice.",
     noRecipients: "Add at least one recipient.",
+    sendingSoon: (seconds: number) => `Sending in ${seconds} seconds…`,
+    undo: "Undo",
+    undoTooLate: (reason: string) => `Too late to undo: ${reason}`,
+    draftRestored: (when: string) => `Your draft from ${when}, kept while you were away.`,
+    draftSaved: "Draft saved",
+    draftNotSaved: (reason: string) => `The draft could not be saved: ${reason}`,
+  },
+  recordImport: {
+    button: "Import",
+    title: { candidate: "Import candidates", contact: "Import contacts" },
+    intro:
+      "Bring in people from a CSV file (exported from Excel, Outlook, Google Contacts or LinkedIn) or a vCard file. Nothing is saved until you start the import.",
+    file: "File",
+    fileHint: "A CSV file whose first row names the columns, or a vCard file (.vcf), at most 20 MB.",
+    reading: "Reading the file…",
+    checking: "Checking every row…",
+    tooLarge: (name: string) =>
+      `${name} is larger than 20 MB, more than one import takes. Split it into smaller files and import them one after another.`,
+    unreadable: (name: string) => `${name} could not be read. Choose it again.`,
+    encoding: "Encoding",
+    encodingHint: "If names show wrong characters, choose the encoding the file was saved in.",
+    encodings: {
+      "utf-8": "Unicode (UTF-8)",
+      "windows-1250": "Central European (Windows-1250)",
+      "iso-8859-2": "Central European (ISO-8859-2)",
+      "windows-1252": "Western European (Windows-1252)",
+      "windows-1251": "Cyrillic (Windows-1251)",
+      gbk: "Simplified Chinese (GBK)",
+      gb18030: "Simplified Chinese (GB18030)",
+      big5: "Traditional Chinese (Big5)",
+      shift_jis: "Japanese (Shift_JIS)",
+      "euc-kr": "Korean (EUC-KR)",
+      "utf-16le": "Unicode (UTF-16 LE)",
+    },
+    readAs: (encoding: string) =>
+      `The file starts with a mark saying it is ${encoding}, so it is read as ${encoding} whatever is chosen here.`,
+    columnsTitle: "Columns",
+    columnsHint: "Choose what each column holds. Columns set to Don't import are left out.",
+    column: "Column in the file",
+    field: "Imported as",
+    fieldOf: (column: string) => `What the column ${column} holds`,
+    fields: {
+      first_name: "First name",
+      last_name: "Last name",
+      name: "Full name",
+      email: "Email address",
+      phone: "Phone number",
+      title: "Title",
+      company: "Company",
+      notes: "Notes",
+      owner: "Owner (kept in the notes)",
+      ignore: "Don't import",
+    } satisfies { [F in ImportField]: string },
+    noNameOrEmail:
+      "No column is imported as a name or an email address, so there is nothing to make records of. Choose the column that holds the first name, last name, full name or email address.",
+    badEncoding: (encoding: string) =>
+      `The file is not valid ${encoding} text. Choose the encoding it was saved in: Windows-1250 for Polish Excel files, Windows-1252 for Western European ones, GBK for Chinese.`,
+    rowsNotValid:
+      "Some rows are not valid text in the chosen encoding. If the file was saved by Excel, choose the encoding it was saved in above.",
+    previewTitle: "Before you import",
+    found: (n: number) => (n === 1 ? "The file holds 1 person." : `The file holds ${n} people.`),
+    toImport: "To import",
+    imported: "Imported",
+    duplicates: "Duplicates, skipped",
+    rejected: "Rejected",
+    duplicatesHint:
+      "A duplicate has an email address that a record here already has, or that an earlier row of the file has.",
+    clientsToCreate: (names: string) => `These clients will be created for the contacts' companies: ${names}.`,
+    clientsCreated: (names: string) => `These clients were created for the contacts' companies: ${names}.`,
+    problemsTitle: "Not imported",
+    problemRow: "Row",
+    problemCard: "Card",
+    problemKind: "Why",
+    problemReason: "Details",
+    kindDuplicate: "Duplicate",
+    kindRejected: "Rejected",
+    moreProblems: (n: number) =>
+      n === 1 ? "1 more row is not imported; it is not listed here." : `${n} more rows are not imported; they are not listed here.`,
+    start: {
+      candidate: (n: number) => (n === 1 ? "Import 1 candidate" : `Import ${n} candidates`),
+      contact: (n: number) => (n === 1 ? "Import 1 contact" : `Import ${n} contacts`),
+    },
+    nothingNew: "There is nothing new to import from this file.",
+    cancel: "Cancel",
+    importing: "Importing…",
+    progressLabel: "Import progress",
+    progress: (done: number, total: number) => `${done} of ${total} rows done`,
+    doneTitle: "Import finished",
+    done: {
+      candidate: (n: number) =>
+        n === 1 ? "1 candidate was imported and marked as imported." : `${n} candidates were imported and marked as imported.`,
+      contact: (n: number) =>
+        n === 1 ? "1 contact was imported and marked as imported." : `${n} contacts were imported and marked as imported.`,
+    },
+    another: "Import another file",
+    stop: "Stop",
+    stopping: "Stopping after the rows being saved…",
+    stoppedTitle: "Import stopped",
+    stopped: {
+      candidate: (n: number) =>
+        `${n === 1 ? "1 candidate was" : `${n} candidates were`} imported before the import stopped. Import the same file again to bring in the rest: the rows already imported are skipped.`,
+      contact: (n: number) =>
+        `${n === 1 ? "1 contact was" : `${n} contacts were`} imported before the import stopped. Import the same file again to bring in the rest: the rows already imported are skipped.`,
+    },
   },
   email: {
     title: "Email",

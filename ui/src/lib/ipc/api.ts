@@ -2,16 +2,24 @@
 // commands and returns `Result` values; components want plain values and one error type, so
 // this layer unwraps and normalises. When a command is added in Rust, add one line here.
 
+import { Channel } from "@tauri-apps/api/core";
 import { commands } from "./bindings";
 import type {
   ApiError,
   CandidateJob,
+  ColumnMapping,
   ComposeInput,
   ComposeResult,
+  Draft,
+  DraftFields,
   ErrorCode,
+  ImportFile,
+  ImportRequest,
   PipelineEntry,
   PipelineStage,
   RecordDetail,
+  RecordImportProgress,
+  RecordImportReport,
   RecordInput,
   RecordKind,
   RecordPage,
@@ -21,6 +29,7 @@ import type {
   Rendered,
   Result,
   SendingAccount,
+  SendOutcome,
   SessionStatus,
   SharedAddress,
   Template,
@@ -32,7 +41,16 @@ import { t } from "../i18n";
 export type {
   ApiError,
   CandidateJob,
+  ColumnMapping,
   ErrorCode,
+  ImportField,
+  ImportFile,
+  ImportFormat,
+  ImportRequest,
+  ProblemKind,
+  RecordImportProgress,
+  RecordImportReport,
+  RowProblem,
   PipelineEntry,
   PipelineStage,
   RecordDetail,
@@ -48,6 +66,8 @@ export type {
   ComposeAttachment,
   ComposeInput,
   ComposeResult,
+  Draft,
+  DraftFields,
   MessageView,
   ReplyPrefill,
   Rendered,
@@ -128,6 +148,9 @@ export const api = {
   sharedAddresses: (id: number): Promise<SharedAddress[]> => unwrap(() => commands.recordSharedAddresses(id)),
   recordFromSender: (messageId: number, kind: RecordKind): Promise<RecordDetail> =>
     unwrap(() => commands.recordFromSender(messageId, kind)),
+  unlinkMessage: async (messageId: number, recordId: number): Promise<void> => {
+    await unwrap(() => commands.recordUnlink(messageId, recordId));
+  },
   getThread: (id: number): Promise<ThreadDetail> => unwrap(() => commands.threadGet(id)),
   sendingAccounts: (): Promise<SendingAccount[]> => unwrap(() => commands.sendingAccounts()),
   listTemplates: (): Promise<Template[]> => unwrap(() => commands.templatesList()),
@@ -136,6 +159,16 @@ export const api = {
   replyPrefill: (messageId: number, replyAll: boolean): Promise<ReplyPrefill> =>
     unwrap(() => commands.replyPrefill(messageId, replyAll)),
   send: (input: ComposeInput): Promise<ComposeResult> => unwrap(() => commands.messageSend(input)),
+  cancelOutgoing: async (id: number): Promise<void> => {
+    await unwrap(() => commands.outboxCancel(id));
+  },
+  sendDue: (): Promise<SendOutcome[]> => unwrap(() => commands.outboxSendDue()),
+  saveDraft: (context: string, fields: DraftFields): Promise<number> =>
+    unwrap(() => commands.draftSave(context, fields)),
+  getDraft: (context: string): Promise<Draft | null> => unwrap(() => commands.draftGet(context)),
+  discardDraft: async (context: string): Promise<void> => {
+    await unwrap(() => commands.draftDiscard(context));
+  },
   jobPipeline: (jobId: number): Promise<PipelineEntry[]> => unwrap(() => commands.pipelineList(jobId)),
   addToPipeline: (jobId: number, candidateId: number, stage: PipelineStage | null): Promise<PipelineEntry> =>
     unwrap(() => commands.pipelineAdd(jobId, candidateId, stage)),
@@ -145,6 +178,23 @@ export const api = {
     await unwrap(() => commands.pipelineRemove(jobId, candidateId));
   },
   candidateJobs: (candidateId: number): Promise<CandidateJob[]> => unwrap(() => commands.candidateJobs(candidateId)),
+  importColumns: (file: ImportFile, encoding: string | null): Promise<ColumnMapping[]> =>
+    unwrap(() => commands.recordsImportColumns(file, encoding)),
+  previewImport: (request: ImportRequest): Promise<RecordImportReport> =>
+    unwrap(() => commands.recordsImportPreview(request)),
+  /** Imports for real; `onprogress` hears rows done of the total as each batch is stored. */
+  importRecords: (
+    request: ImportRequest,
+    onprogress: (progress: RecordImportProgress) => void,
+  ): Promise<RecordImportReport> => {
+    const channel = new Channel<RecordImportProgress>();
+    channel.onmessage = onprogress;
+    return unwrap(() => commands.recordsImport(request, channel));
+  },
+  /** Stops the running import after the rows being stored; what is stored stays. */
+  cancelImport: async (): Promise<void> => {
+    await unwrap(() => commands.recordsImportCancel());
+  },
 };
 
 /** The message to show for any error caught in a page, ApiFailure or not. */

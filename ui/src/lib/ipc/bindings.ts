@@ -105,6 +105,18 @@ async recordFromSender(messageId: number, kind: RecordKind) : Promise<Result<Rec
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Takes a message off a record's page by hand; it stays off through
+ * resyncs and address changes.
+ */
+async recordUnlink(messageId: number, recordId: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("record_unlink", { messageId, recordId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async threadGet(id: number) : Promise<Result<ThreadDetail, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("thread_get", { id }) };
@@ -164,6 +176,58 @@ async messageSend(input: ComposeInput) : Promise<Result<ComposeResult, ApiError>
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Cancels a message still waiting in the outbox (the compose form's Undo).
+ */
+async outboxCancel(id: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("outbox_cancel", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sends what is due now on every account (when an undo window closes).
+ */
+async outboxSendDue() : Promise<Result<SendOutcome[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("outbox_send_due") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves what the compose form holds, as the user types (Unix seconds of the save).
+ */
+async draftSave(context: string, fields: DraftFields) : Promise<Result<number, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("draft_save", { context, fields }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The draft written from a place, to take up again.
+ */
+async draftGet(context: string) : Promise<Result<Draft | null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("draft_get", { context }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async draftDiscard(context: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("draft_discard", { context }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async pipelineList(jobId: number) : Promise<Result<PipelineEntry[], ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("pipeline_list", { jobId }) };
@@ -206,6 +270,50 @@ async candidateJobs(candidateId: number) : Promise<Result<CandidateJob[], ApiErr
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The columns of a CSV file with their default fields, for the mapping form.
+ */
+async recordsImportColumns(file: ImportFile, encoding: string | null) : Promise<Result<ColumnMapping[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("records_import_columns", { file, encoding }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * What importing the file would do, writing nothing.
+ */
+async recordsImportPreview(request: ImportRequest) : Promise<Result<RecordImportReport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("records_import_preview", { request }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Imports the file, reporting rows done of the total as each batch is stored.
+ */
+async recordsImport(request: ImportRequest, onProgress: TAURI_CHANNEL<RecordImportProgress>) : Promise<Result<RecordImportReport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("records_import", { request, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Stops the running import after the batch being stored (none: nothing to do).
+ */
+async recordsImportCancel() : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("records_import_cancel") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -232,6 +340,14 @@ export type CandidateJob = { job_id: number; title: string; client_id: number | 
  * The opening's own status (open, filled ...).
  */
 status: JobStatus; stage: PipelineStage; added_at: number; stage_changed_at: number }
+/**
+ * Which field each column of a CSV file fills.
+ */
+export type ColumnMapping = { column: string; 
+/**
+ * None: the column is not imported (map it with `COLUMN=FIELD`).
+ */
+field: ImportField | null }
 /**
  * A file attached in the compose form, its contents in Base64 (the web view
  * has the file's bytes, not its path).
@@ -266,6 +382,18 @@ state: string;
  * The server's or network's words when it did not go out.
  */
 error: string | null; send_at: number }
+/**
+ * A saved draft and where it was written from.
+ */
+export type Draft = { context: string; fields: DraftFields; 
+/**
+ * Unix seconds of the last save.
+ */
+updated_at: number }
+/**
+ * A draft's fields, as the compose form holds them (address lists as typed).
+ */
+export type DraftFields = { account: string; to: string; cc: string; bcc: string; subject: string; body: string }
 /**
  * What kind of failure, for code (the UI picks a screen or a field by it).
  */
@@ -306,6 +434,73 @@ export type ErrorCode =
  * Anything else from storage or the file system.
  */
 "storage"
+/**
+ * A field of a candidate or contact that a column can fill.
+ */
+export type ImportField = "first_name" | "last_name" | 
+/**
+ * A whole name ("Anna Kowalska" or "Kowalska, Anna"), split in two when
+ * no first or last name column fills the row.
+ */
+"name" | 
+/**
+ * One or more addresses (several columns may map here; a cell may hold
+ * several, separated by `;` or `,`).
+ */
+"email" | "phone" | 
+/**
+ * A candidate's current title, a contact's job title.
+ */
+"title" | 
+/**
+ * A candidate's current employer; a contact's client, found by name and
+ * created when there is none.
+ */
+"company" | "notes" | 
+/**
+ * Kept in the notes ("Owner: ..."): on this desktop every record is the
+ * user's own.
+ */
+"owner" | 
+/**
+ * Not imported.
+ */
+"ignore"
+/**
+ * A file the user chose, its contents in Base64 (the web view has the
+ * file's bytes, not its path).
+ */
+export type ImportFile = { name: string; base64: string }
+/**
+ * What kind of file it is.
+ */
+export type ImportFormat = "csv" | "vcard"
+/**
+ * What the import page submits, for a preview or for the import.
+ */
+export type ImportRequest = { file: ImportFile; 
+/**
+ * Candidates or contacts.
+ */
+kind: RecordKind; 
+/**
+ * None: by the file's name.
+ */
+format: ImportFormat | null; 
+/**
+ * CSV only: the field of each column, by its header (a null field: not
+ * imported); columns not listed keep their default field.
+ */
+mapping: ColumnMapping[]; 
+/**
+ * An encoding label (utf-8, windows-1250, gbk ...) for a file without a
+ * byte-order mark; UTF-8 when null.
+ */
+encoding: string | null }
+/**
+ * A record the import created.
+ */
+export type ImportedRecord = { row: number; id: number }
 export type JobStatus = "open" | "on_hold" | "filled" | "closed"
 /**
  * One message as a conversation view shows it.
@@ -341,6 +536,15 @@ export type PipelineStage =
  * Just added (the schema's default).
  */
 "new" | "contacted" | "screening" | "interview" | "offer" | "hired" | "rejected"
+export type ProblemKind = 
+/**
+ * Already here, or earlier in the file: not imported, nothing wrong.
+ */
+"duplicate" | 
+/**
+ * Could not be imported as it is; the reason says what to fix.
+ */
+"rejected"
 /**
  * A stored record with everything its page shows about itself.
  */
@@ -357,6 +561,65 @@ client_name: string | null; primary_contact_name: string | null }
  * The kind-specific fields of a record, as entered and as stored.
  */
 export type RecordFields = { kind: "candidate"; first_name: string; last_name: string; emails: string[]; phones: string[]; current_title: string | null; current_employer: string | null } | { kind: "contact"; first_name: string; last_name: string; emails: string[]; phones: string[]; job_title: string | null; client_id: number | null } | { kind: "client"; name: string; website: string | null; phone: string | null } | { kind: "job"; title: string; client_id: number | null; primary_contact_id: number | null; status: JobStatus }
+/**
+ * Progress of an import, reported as each batch is committed.
+ */
+export type RecordImportProgress = { 
+/**
+ * Rows of the file handled so far (stored, found here already, or rejected).
+ */
+done: number; total: number; 
+/**
+ * Records created so far.
+ */
+imported: number }
+/**
+ * How an import went (or, in a dry run, would go).
+ */
+export type RecordImportReport = { kind: RecordKind; source: string; 
+/**
+ * "csv" or "vcard".
+ */
+format: string; dry_run: boolean; 
+/**
+ * The encoding the file was read in (by its byte-order mark, the one
+ * asked for, or UTF-8).
+ */
+encoding: string; 
+/**
+ * CSV only: the mapping used, column by column.
+ */
+columns: ColumnMapping[]; 
+/**
+ * Rows (cards) with something in them.
+ */
+rows: number; 
+/**
+ * Records created (in a dry run: that would be).
+ */
+imported: number; duplicates: number; rejected: number; 
+/**
+ * Clients created for contacts' companies (in a dry run: that would be).
+ */
+clients_created: string[]; 
+/**
+ * Empty in a dry run.
+ */
+records: ImportedRecord[]; 
+/**
+ * Every row not imported, in file order.
+ */
+problems: RowProblem[]; 
+/**
+ * Things worth knowing that concern no single row.
+ */
+warnings: string[]; 
+/**
+ * Stopped on request before every row was stored: the batches stored
+ * stay, the rows after them are neither imported nor in `problems`, and
+ * importing the same file again brings in just those.
+ */
+cancelled: boolean }
 /**
  * What the user submits to create or edit a record.
  */
@@ -427,6 +690,27 @@ email: string | null }
  */
 export type ReplyPrefill = { to: string[]; cc: string[]; subject: string }
 /**
+ * A row (a vCard: a card) that was not imported.
+ */
+export type RowProblem = { 
+/**
+ * The row as a spreadsheet numbers it (the header is row 1); for a vCard
+ * file, the card's number (the first card is 1).
+ */
+row: number; 
+/**
+ * The line of the file where the row or card begins.
+ */
+line: number; kind: ProblemKind; reason: string }
+/**
+ * What became of one message in a sending pass.
+ */
+export type SendOutcome = { id: number; message_id: string; 
+/**
+ * "sent", "queued" (will be retried), "failed" or "unknown".
+ */
+state: string; error: string | null }
+/**
  * An account the compose form can send from.
  */
 export type SendingAccount = { name: string; email_address: string }
@@ -452,6 +736,7 @@ export type SessionStatus =
  * also a contact, say. Both pages show the mail, and each says so.
  */
 export type SharedAddress = { address: string; record_id: number; kind: RecordKind; display_name: string }
+export type TAURI_CHANNEL<TSend> = null
 export type Template = { id: number; name: string; subject: string; body: string; updated_at: number }
 /**
  * A conversation with its messages, oldest first.

@@ -13,6 +13,12 @@ const api = vi.hoisted(() => ({
   renderTemplate: vi.fn(),
   send: vi.fn(),
   recordFromSender: vi.fn(),
+  unlinkMessage: vi.fn(),
+  getDraft: vi.fn(),
+  saveDraft: vi.fn(),
+  discardDraft: vi.fn(),
+  cancelOutgoing: vi.fn(),
+  sendDue: vi.fn(),
 }));
 vi.mock("../ipc/api", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../ipc/api")>()),
@@ -85,6 +91,12 @@ beforeEach(() => {
     .mockResolvedValue({ to: ['"Celina Nowak" <celina@example.pl>'], cc: [], subject: "Re: Backend role" });
   api.send.mockReset();
   api.recordFromSender.mockReset();
+  api.unlinkMessage.mockReset().mockResolvedValue(undefined);
+  api.getDraft.mockReset().mockResolvedValue(null);
+  api.saveDraft.mockReset().mockResolvedValue(1);
+  api.discardDraft.mockReset().mockResolvedValue(undefined);
+  api.cancelOutgoing.mockReset().mockResolvedValue(undefined);
+  api.sendDue.mockReset().mockResolvedValue([]);
 });
 
 describe("RecordEmails", () => {
@@ -116,7 +128,9 @@ describe("RecordEmails", () => {
     expect(get<HTMLInputElement>(form, "input[name=to]").value).toBe('"Celina Nowak" <celina@example.pl>');
     expect(get<HTMLInputElement>(form, "input[name=subject]").value).toBe("Re: Backend role");
 
-    api.send.mockResolvedValue({ id: 3, message_id: "r@x", state: "sent", error: null, send_at: 1 });
+    const soon = Math.floor(Date.now() / 1000);
+    api.send.mockResolvedValue({ id: 3, message_id: "r@x", state: "queued", error: null, send_at: soon });
+    api.sendDue.mockResolvedValue([{ id: 3, message_id: "r@x", state: "sent", error: null }]);
     type(get<HTMLTextAreaElement>(form, "textarea[name=body]"), "Thursday works.");
     click(get(form, '[data-testid="compose-send"]'));
     await settle();
@@ -127,12 +141,18 @@ describe("RecordEmails", () => {
         body: "Thursday works.",
         reply_to: 40,
         reply_all: false,
-        send_at: null,
       }),
     );
-    expect(get(root, '[data-testid="compose-outcome"]').textContent).toBe("Sent.");
+    const sendAt = (api.send.mock.calls[0]?.[0] as { send_at: number }).send_at;
+    expect(sendAt - Date.now() / 1000, "it waits a few seconds, for Undo").toBeGreaterThan(3);
+    // The window here closes at once (send_at is now); then it is sent.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await settle();
+    expect(api.sendDue).toHaveBeenCalled();
+    expect(get(root, '[data-testid="compose-outcome"]').textContent?.trim()).toBe("Sent.");
     expect(root.querySelector('[data-testid="compose-form"]'), "the form closes once sent").toBeNull();
     expect(api.getThread, "the conversation reloads with the reply").toHaveBeenCalledTimes(2);
+    expect(api.discardDraft, "a sent message's draft goes").toHaveBeenCalledWith("reply:40");
   });
 
   it("keeps the form and shows the server's reason when the message is refused", async () => {
@@ -164,5 +184,82 @@ describe("RecordEmails", () => {
     await settle();
     expect(api.send).not.toHaveBeenCalled();
     expect(root.textContent).toContain("Add at least one recipient.");
+  });
+
+  it("takes a message off the page by hand, closing a conversation left with nothing here", async () => {
+    const root = render(RecordEmails, { record: celina });
+    await settle();
+    click(get(root, '[data-testid="thread-row"]'));
+    await settle();
+    api.recordEmails.mockResolvedValue([]);
+    click(get(root, '[data-testid="unlink"]'));
+    await settle();
+    expect(api.unlinkMessage).toHaveBeenCalledWith(40, 7);
+    expect(root.querySelector('[data-testid="conversation"]')).toBeNull();
+    expect(root.textContent).toContain("No emails with this person yet.");
+  });
+
+  it("keeps what the user writes as a draft and takes it up again", async () => {
+    const root = render(RecordEmails, { record: celina });
+    await settle();
+    click(get(root, '[data-testid="compose"]'));
+    await settle();
+    expect(api.getDraft).toHaveBeenCalledWith("record:7");
+    type(get<HTMLTextAreaElement>(root, "textarea[name=body]"), "Half a thought");
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(api.saveDraft).toHaveBeenLastCalledWith(
+      "record:7",
+      expect.objectContaining({ account: "Work", to: "celina@example.pl", body: "Half a thought" }),
+    );
+
+    // Opened again later: the draft is back, and the user is told so.
+    api.getDraft.mockResolvedValue({
+      context: "record:7",
+      fields: { account: "Work", to: "celina@example.pl", cc: "", bcc: "", subject: "Hi", body: "Half a thought" },
+      updated_at: 1_764_500_000,
+    });
+    const again = render(RecordEmails, { record: celina });
+    await settle();
+    click(get(again, '[data-testid="compose"]'));
+    await settle();
+    expect(get<HTMLTextAreaElement>(again, "textarea[name=body]").value).toBe("Half a thought");
+    expect(get<HTMLInputElement>(again, "input[name=subject]").value).toBe("Hi");
+    expect(get(again, '[data-testid="draft-note"]').textContent).toContain("Your draft from");
+
+    click(get(again, '[data-testid="compose-discard"]'));
+    await settle();
+    expect(api.discardDraft).toHaveBeenCalledWith("record:7");
+    expect(again.querySelector('[data-testid="compose-form"]')).toBeNull();
+  });
+
+  it("takes a message back within the undo window and reopens what was written", async () => {
+    api.send.mockResolvedValue({
+      id: 9,
+      message_id: "u@x",
+      state: "queued",
+      error: null,
+      send_at: Math.floor(Date.now() / 1000) + 5,
+    });
+    const root = render(RecordEmails, { record: celina });
+    await settle();
+    click(get(root, '[data-testid="compose"]'));
+    await settle();
+    type(get<HTMLTextAreaElement>(root, "textarea[name=body]"), "Oops, wrong person");
+    click(get(root, '[data-testid="compose-send"]'));
+    await settle();
+    expect(get(root, '[data-testid="compose-outcome"]').textContent).toContain("Sending in 5 seconds");
+    expect(root.querySelector('[data-testid="compose-form"]')).toBeNull();
+
+    api.getDraft.mockImplementation(async () => ({
+      context: "record:7",
+      fields: api.saveDraft.mock.lastCall?.[1],
+      updated_at: 1,
+    }));
+    click(get(root, '[data-testid="undo-send"]'));
+    await settle();
+    expect(api.cancelOutgoing).toHaveBeenCalledWith(9);
+    expect(api.saveDraft).toHaveBeenLastCalledWith("record:7", expect.objectContaining({ body: "Oops, wrong person" }));
+    expect(get<HTMLTextAreaElement>(root, "textarea[name=body]").value).toBe("Oops, wrong person");
+    expect(api.sendDue, "an undone message is not sent").not.toHaveBeenCalled();
   });
 });

@@ -5,6 +5,19 @@ import { formatDateTime } from "../format";
 import { t } from "../i18n";
 import type { ComposeResult } from "../ipc/api";
 
+/** Seconds a sent message waits in the outbox, so that Undo can take it back. */
+export const UNDO_SECONDS = 5;
+
+/** What the compose form held when it sent, to put back if the user undoes the send. */
+export type SentFields = {
+  account: string;
+  to: string;
+  cc: string;
+  bcc: string;
+  subject: string;
+  body: string;
+};
+
 /** Where a compose form starts: empty, or a reply's recipients and subject. */
 export type ComposeStart = {
   to: string[];

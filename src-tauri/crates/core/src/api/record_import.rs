@@ -11,7 +11,8 @@
 //! stored in batches, one transaction each, with a ledger of the rows already
 //! imported (by a digest of their content), so an import that crashed
 //! half-way, or the same file grown by a few rows, imports only what is not
-//! here yet, rows without an address included.
+//! here yet, rows without an address included. An import asked to stop
+//! stops between batches, and resumes the same way.
 //!
 //! Imported records are marked imported (Microsoft 365 sync never sends
 //! them) and get the mail already stored for their addresses.
@@ -19,12 +20,14 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use calcard::vcard::{VCard, VCardEntry, VCardKind, VCardProperty, VCardValue};
 use candor_mail::address::normalize_address;
 use candor_store::record_import::{ImportOutcome, ImportRow};
 use encoding_rs::Encoding;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::Candor;
@@ -47,6 +50,9 @@ pub struct CsvOptions {
     pub encoding: Option<String>,
     /// Check and report everything, write nothing.
     pub dry_run: bool,
+    /// Set (from another thread) to stop before the next batch: see
+    /// [`RecordImportReport::cancelled`].
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 /// What an import of a vCard file should do.
@@ -55,10 +61,11 @@ pub struct VcardOptions {
     pub kind: RecordKind,
     pub encoding: Option<String>,
     pub dry_run: bool,
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 /// A field of a candidate or contact that a column can fill.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ImportField {
@@ -141,7 +148,7 @@ impl ImportField {
 }
 
 /// Which field each column of a CSV file fills.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ColumnMapping {
     pub column: String,
@@ -208,10 +215,15 @@ pub struct RecordImportReport {
     pub problems: Vec<RowProblem>,
     /// Things worth knowing that concern no single row.
     pub warnings: Vec<String>,
+    /// Stopped on request before every row was stored: the batches stored
+    /// stay, the rows after them are neither imported nor in `problems`, and
+    /// importing the same file again brings in just those.
+    pub cancelled: bool,
 }
 
 /// Progress of an import, reported as each batch is committed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RecordImportProgress {
     /// Rows of the file handled so far (stored, found here already, or rejected).
     pub done: u64,
@@ -270,7 +282,31 @@ pub fn csv_bytes(
     let mut report = new_report(options.kind, source, "csv", options.dry_run, &text);
     report.columns = columns;
     report.warnings = warnings;
-    run(candor, options.kind, rows, report, progress)
+    run(
+        candor,
+        options.kind,
+        rows,
+        report,
+        options.cancel.as_deref(),
+        progress,
+    )
+}
+
+/// The columns of a CSV file in memory, each with the field it maps to by
+/// default (None: not imported), read without checking the rows or whether
+/// any column gives a name or an address: what a mapping form starts from,
+/// also for a file whose headers name no field Candor knows.
+pub fn csv_columns(bytes: &[u8], encoding: Option<&str>) -> Result<Vec<ColumnMapping>, ApiError> {
+    let text = FileText::decode(bytes, encoding)?;
+    let table = read_csv(&text)?;
+    Ok(table
+        .header
+        .iter()
+        .map(|column| ColumnMapping {
+            column: column.clone(),
+            field: default_field(column),
+        })
+        .collect())
 }
 
 /// Imports the candidates or contacts of a vCard file (vCard 2.1, 3.0 or 4.0;
@@ -320,7 +356,14 @@ pub fn vcard_bytes(
         })
         .collect();
     let report = new_report(options.kind, source, "vcard", options.dry_run, &text);
-    run(candor, options.kind, rows, report, progress)
+    run(
+        candor,
+        options.kind,
+        rows,
+        report,
+        options.cancel.as_deref(),
+        progress,
+    )
 }
 
 fn read(file: &Path) -> Result<Vec<u8>, ApiError> {
@@ -360,6 +403,7 @@ fn new_report(
         records: Vec::new(),
         problems: Vec::new(),
         warnings: Vec::new(),
+        cancelled: false,
     }
 }
 
@@ -1040,6 +1084,7 @@ fn run(
     kind: RecordKind,
     rows: Vec<SourceRow>,
     mut report: RecordImportReport,
+    cancel: Option<&AtomicBool>,
     progress: &mut dyn FnMut(RecordImportProgress),
 ) -> Result<RecordImportReport, ApiError> {
     let mut pending: Vec<Pending> = Vec::new();
@@ -1155,6 +1200,10 @@ fn run(
         BATCH_ROWS
     };
     for batch in pending.chunks(batch_size) {
+        if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            report.cancelled = true;
+            break;
+        }
         let rows: Vec<ImportRow> = batch.iter().map(|p| p.import.clone()).collect();
         // The store is locked per batch, so the app stays responsive.
         let outcome = candor.store().import_records(&rows, !report.dry_run)?;
@@ -1226,6 +1275,30 @@ mod tests {
             default_field("E-mail 1 - Type"),
             None,
             "an address's type label is no address: mapping it would reject every row"
+        );
+    }
+
+    #[test]
+    fn columns_are_read_even_when_none_gives_a_name_or_an_address() {
+        let columns = csv_columns(b"Vorname;Mail;Nazwisko\nAnna;a@x.example;K\n", None)
+            .expect("a header is enough");
+        assert_eq!(
+            columns
+                .iter()
+                .map(|c| (c.column.as_str(), c.field))
+                .collect::<Vec<_>>(),
+            vec![
+                ("Vorname", None),
+                ("Mail", Some(ImportField::Email)),
+                ("Nazwisko", Some(ImportField::LastName))
+            ],
+            "unknown headers are listed unmapped, for the user to map"
+        );
+        let unmapped = csv_columns(b"Vorname,Firma\nAnna,X\n", None).expect("header");
+        assert_eq!(unmapped[0].field, None);
+        assert!(
+            csv_columns(b"", None).is_err(),
+            "an empty file has no columns to map"
         );
     }
 
