@@ -7,12 +7,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use candor_tests::Cli;
-use candor_tests::display::VirtualDisplay;
-use candor_tests::driver::{TauriDriver, wait_for};
-use candor_tests::{artifacts_dir, binary};
+use candor_tests::driver::wait_for;
 use fantoccini::{Client, Locator};
 
-use crate::ui::{app_env, click, fill, screenshot, text_of, unlock};
+use crate::ui::{OpenApp, click, fill, open_unlocked, screenshot, text_of};
 
 const PASSPHRASE: &str = "pipeline page passphrase";
 
@@ -98,20 +96,19 @@ async fn candidates_are_added_and_moved_in_a_job_openings_pipeline() -> Result<(
     ])
     .ok();
 
-    let app = binary("candor-app")?;
-    let display = VirtualDisplay::start()?;
-    let home = tmp.path().join("home");
-    std::fs::create_dir_all(&home)?;
-    let driver = TauriDriver::start(
-        &app_env(&display, &cli.data_dir, &home)?,
-        &artifacts_dir().join("tauri-driver-pipeline.log"),
-    )?;
-    let client = driver.launch(&app).await?;
-    unlock(&client, PASSPHRASE, false).await?;
+    let OpenApp {
+        client,
+        display,
+        driver: _driver,
+    } = open_unlocked(
+        tmp.path(),
+        &cli.data_dir,
+        PASSPHRASE,
+        "pipeline",
+        &format!("#/jobs/{job}"),
+    )
+    .await?;
 
-    client
-        .execute(&format!("location.hash = '#/jobs/{job}';"), vec![])
-        .await?;
     wait_for(&client, "[data-testid=pipeline-row]").await?;
     ensure!(
         pipeline_names(&client).await? == ["Wei Zhang"],

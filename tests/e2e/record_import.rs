@@ -7,12 +7,10 @@
 
 use anyhow::{Context, Result, ensure};
 use candor_tests::Cli;
-use candor_tests::display::VirtualDisplay;
-use candor_tests::driver::{TauriDriver, wait_for};
-use candor_tests::{artifacts_dir, binary};
+use candor_tests::driver::wait_for;
 use fantoccini::{Client, Locator};
 
-use crate::ui::{app_env, click, screenshot, text_of, unlock};
+use crate::ui::{OpenApp, click, open_unlocked, screenshot, text_of};
 
 const PASSPHRASE: &str = "record import passphrase";
 
@@ -80,20 +78,19 @@ async fn candidates_are_imported_from_a_csv_file_after_a_preview() -> Result<()>
     let file = tmp.path().join("kandydaci.csv");
     std::fs::write(&file, CSV)?;
 
-    let app = binary("candor-app")?;
-    let display = VirtualDisplay::start()?;
-    let home = tmp.path().join("home");
-    std::fs::create_dir_all(&home)?;
-    let driver = TauriDriver::start(
-        &app_env(&display, &cli.data_dir, &home)?,
-        &artifacts_dir().join("tauri-driver-record-import.log"),
-    )?;
-    let client = driver.launch(&app).await?;
-    unlock(&client, PASSPHRASE, false).await?;
+    let OpenApp {
+        client,
+        display,
+        driver: _driver,
+    } = open_unlocked(
+        tmp.path(),
+        &cli.data_dir,
+        PASSPHRASE,
+        "record-import",
+        "#/candidates",
+    )
+    .await?;
 
-    client
-        .execute("location.hash = '#/candidates';", vec![])
-        .await?;
     click(&client, "[data-testid=import-records]").await?;
     // WebDriver chooses a file for an <input type=file> by sending its path.
     wait_for(&client, "[data-testid=import-file]")

@@ -8,14 +8,12 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use candor_tests::Cli;
-use candor_tests::display::VirtualDisplay;
 use candor_tests::dovecot::Dovecot;
-use candor_tests::driver::{TauriDriver, wait_for};
+use candor_tests::driver::wait_for;
 use candor_tests::postfix::Postfix;
-use candor_tests::{artifacts_dir, binary};
 use fantoccini::{Client, Locator};
 
-use crate::ui::{app_env, click, fill, screenshot, text_of, unlock};
+use crate::ui::{OpenApp, click, fill, open_unlocked, screenshot, text_of};
 
 const PASSPHRASE: &str = "record page passphrase";
 
@@ -72,23 +70,19 @@ async fn reply_from_a_candidates_page_joins_the_conversation() -> Result<()> {
         .as_i64()
         .context("record id")?;
 
-    let app = binary("candor-app")?;
-    let display = VirtualDisplay::start()?;
-    let home = tmp.path().join("home");
-    std::fs::create_dir_all(&home)?;
-    let driver = TauriDriver::start(
-        &app_env(&display, &cli.data_dir, &home)?,
-        &artifacts_dir().join("tauri-driver-record-reply.log"),
-    )?;
-    let client = driver.launch(&app).await?;
-    unlock(&client, PASSPHRASE, false).await?;
+    let OpenApp {
+        client,
+        display,
+        driver: _driver,
+    } = open_unlocked(
+        tmp.path(),
+        &cli.data_dir,
+        PASSPHRASE,
+        "record-reply",
+        &format!("#/candidates/{candidate}"),
+    )
+    .await?;
 
-    client
-        .execute(
-            &format!("location.hash = '#/candidates/{candidate}';"),
-            vec![],
-        )
-        .await?;
     let row = text_of(&client, "[data-testid=thread-row]").await?;
     ensure!(
         row.contains("Backend role in Kraków"),

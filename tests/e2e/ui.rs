@@ -4,8 +4,9 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use candor_tests::binary;
 use candor_tests::display::VirtualDisplay;
-use candor_tests::driver::wait_for;
+use candor_tests::driver::{TauriDriver, wait_for};
 use candor_tests::{artifacts_dir, require_program};
 use fantoccini::Client;
 
@@ -101,4 +102,42 @@ pub fn app_env(
         ("XDG_CACHE_HOME", path(&home.join("cache"))?),
         ("XDG_DATA_HOME", path(&home.join("share"))?),
     ])
+}
+
+/// The real app running on a virtual display, its driver, and the session.
+/// Keep all three: the display and the driver end when dropped.
+pub struct OpenApp {
+    pub client: Client,
+    pub display: VirtualDisplay,
+    pub driver: TauriDriver,
+}
+
+/// Starts the app on a data directory the CLI prepared (passphrase mode),
+/// unlocks it, and goes to `route` (`#/candidates/4`). `name` names the
+/// driver's log in the artifacts.
+pub async fn open_unlocked(
+    tmp: &Path,
+    data_dir: &Path,
+    passphrase: &str,
+    name: &str,
+    route: &str,
+) -> Result<OpenApp> {
+    let app = binary("candor-app")?;
+    let display = VirtualDisplay::start()?;
+    let home = tmp.join("home");
+    std::fs::create_dir_all(&home)?;
+    let driver = TauriDriver::start(
+        &app_env(&display, data_dir, &home)?,
+        &artifacts_dir().join(format!("tauri-driver-{name}.log")),
+    )?;
+    let client = driver.launch(&app).await?;
+    unlock(&client, passphrase, false).await?;
+    client
+        .execute(&format!("location.hash = '{route}';"), vec![])
+        .await?;
+    Ok(OpenApp {
+        client,
+        display,
+        driver,
+    })
 }
