@@ -853,3 +853,79 @@ fn an_html_message_carries_its_inline_images_to_the_candidate() {
         "the HTML still points at it"
     );
 }
+
+/// The app and `candor sync --watch` may run at once on one data directory.
+/// While one process is handing a message over (slowly, through a relay),
+/// another that looks at the outbox must leave it alone: the candidate gets
+/// it once. (Without the lock the second finds it "unknown", does not see it
+/// in Sent yet, and sends it again.)
+#[test]
+fn a_second_process_leaves_a_message_another_is_sending() {
+    let relay = std::cell::RefCell::new(None);
+    let m = setup_through(Some(&|target| {
+        let r = SlowRelay::start(target, 2 * 1024 * 1024).expect("relay");
+        let port = r.port;
+        *relay.borrow_mut() = Some(r);
+        port
+    }));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let portfolio = dir.path().join("portfolio.zip");
+    std::fs::write(&portfolio, vec![0x5a_u8; 8 * 1024 * 1024]).expect("write attachment");
+    let mut queue = m.cli.command();
+    queue
+        .args([
+            "--json",
+            "send",
+            "--account",
+            "Work",
+            "--to",
+            "candidate@test",
+        ])
+        .args([
+            "--subject",
+            "Portfolio",
+            "--body",
+            "Attached.",
+            "--at",
+            "2099-01-01T09:00:00Z",
+        ])
+        .arg("--attach")
+        .arg(&portfolio);
+    let queued = candor_tests::CliRun::from(queue.output().expect("queue"))
+        .ok()
+        .json();
+    let id = queued["message_id"]
+        .as_str()
+        .expect("Message-ID")
+        .trim_matches(['<', '>'])
+        .to_owned();
+
+    let mut first = m
+        .cli
+        .command()
+        .args(["outbox", "send"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the first sender");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while m.cli.run(&["--json", "outbox"]).json()[0]["state"] != "unknown" {
+        assert!(
+            Instant::now() < deadline && first.try_wait().expect("wait").is_none(),
+            "the first sender finished before the second could look"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let second = m.cli.run(&["--json", "outbox", "send"]).ok().json();
+    assert_eq!(
+        second,
+        serde_json::json!([]),
+        "the second process sends nothing while the first is at it"
+    );
+    assert!(first.wait().expect("first sender").success());
+    assert_eq!(
+        m.dovecot.delivered("candidate", "INBOX", &id),
+        1,
+        "exactly one copy reached the candidate"
+    );
+}

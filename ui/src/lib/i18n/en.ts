@@ -232,6 +232,7 @@ export const en = {
     noRecipients: "Add at least one recipient.",
     sendingSoon: (seconds: number) => `Sending in ${seconds} seconds…`,
     undo: "Undo",
+    goingShortly: "It is in the outbox and goes out in a moment.",
     undoTooLate: (reason: string) => `Too late to undo: ${reason}`,
     draftRestored: (when: string) => `Your draft from ${when}, kept while you were away.`,
     draftSaved: "Draft saved",

@@ -35,7 +35,7 @@ pub struct Candor {
     /// Held while messages are handed to an SMTP server. The outbox picks up
     /// messages a crash left mid-send, so two senders in one process (the
     /// app's background sender and the Send button) must take turns, or both
-    /// would send the same message.
+    /// would send the same message. (Processes take turns by a file lock.)
     sending: tokio::sync::Mutex<()>,
     /// Where secrets go in keyring mode: the OS keyring in production.
     vault: Arc<dyn KeyVault + Send + Sync>,

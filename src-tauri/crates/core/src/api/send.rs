@@ -555,6 +555,27 @@ fn security(text: &str) -> Security {
     }
 }
 
+/// An exclusive OS lock on `outbox.lock` in the data directory while this
+/// process sends, or `None` when another process holds it. The OS drops the
+/// lock with a process that crashes, so a crash never leaves the outbox stuck.
+fn outbox_lock(candor: &Candor) -> Result<Option<std::fs::File>, ApiError> {
+    let path = candor.data_dir().join("outbox.lock");
+    let file = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| ApiError::storage(format!("{} could not be opened: {e}.", path.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(ApiError::storage(format!(
+            "{} could not be locked: {e}.",
+            path.display()
+        ))),
+    }
+}
+
 /// Sends one account's due messages.
 pub(super) async fn send_account(
     candor: &Candor,
@@ -562,6 +583,14 @@ pub(super) async fn send_account(
     everything_queued: bool,
 ) -> Result<Vec<SendOutcome>, ApiError> {
     let _one_sender = candor.sending.lock().await;
+    // Another process on the same data directory (the app beside `candor
+    // sync --watch`) would pick the same messages: it waits its turn.
+    let Some(_one_process) = outbox_lock(candor)? else {
+        tracing::info!(
+            "another Candor process is sending from this outbox; leaving it to that one"
+        );
+        return Ok(Vec::new());
+    };
     let (server, due, password, incoming) = {
         let store = candor.store();
         let Some(server) = store.outgoing_server(account_id)? else {
