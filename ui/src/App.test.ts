@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { get, render, settle, type } from "./test/dom";
+import { choose, get, render, settle, type } from "./test/dom";
 import type { RecordSummary, SessionStatus } from "./lib/ipc/api";
 import App from "./App.svelte";
 
@@ -102,6 +102,19 @@ describe("record list page", () => {
     expect(api.searchRecords).toHaveBeenLastCalledWith("candidate", expect.objectContaining({ text: "zzz" }));
     expect(get(root, '[data-testid="no-match"]').textContent).toContain("No records match");
     expect(root.querySelector('[data-testid="empty-list"]'), "not the first-run empty state").toBeNull();
+  });
+
+  it("filters candidates to those an import created, to review it", async () => {
+    api.searchRecords.mockResolvedValue(
+      page([{ id: 1, kind: "candidate", display_name: "Ada", detail: null, updated_at: 1 }]),
+    );
+    const root = await start({ state: "ready", data_dir: "/d", key_source: "keyring" }, "#/candidates");
+    choose(get<HTMLSelectElement>(root, "select[name=origin]"), "imported");
+    await settle();
+    expect(api.searchRecords).toHaveBeenLastCalledWith("candidate", expect.objectContaining({ imported: true }));
+    choose(get<HTMLSelectElement>(root, "select[name=origin]"), "by_hand");
+    await settle();
+    expect(api.searchRecords).toHaveBeenLastCalledWith("candidate", expect.objectContaining({ imported: false }));
   });
 
   it("says how many of how many are shown when the list is cut", async () => {

@@ -115,6 +115,10 @@ export const en = {
     sortCreated: "Recently added",
     sortName: "Name",
     anyStatus: "Any status",
+    origin: "Added how",
+    anyOrigin: "Imported or added",
+    imported: "Imported",
+    byHand: "Added by hand",
     noMatch: "No records match this search.",
   },
   detail: {
