@@ -41,6 +41,25 @@ fn setup_through(relay: Option<&dyn Fn(u16) -> u16>) -> Mail {
     }
 }
 
+/// The account sends through a relay that passes 2 MB/s on to Postfix, and
+/// an 8 MB attachment is ready: a message with it is in flight for seconds,
+/// long enough to kill a sender or start another. Keep the relay and the
+/// directory alive for the test.
+fn setup_slow() -> (Mail, SlowRelay, tempfile::TempDir, std::path::PathBuf) {
+    let relay = std::cell::RefCell::new(None);
+    let m = setup_through(Some(&|target| {
+        let r = SlowRelay::start(target, 2 * 1024 * 1024).expect("relay");
+        let port = r.port;
+        *relay.borrow_mut() = Some(r);
+        port
+    }));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let portfolio = dir.path().join("portfolio.zip");
+    std::fs::write(&portfolio, vec![0x5a_u8; 8 * 1024 * 1024]).expect("write attachment");
+    let relay = relay.into_inner().expect("the relay started");
+    (m, relay, dir, portfolio)
+}
+
 /// Local messages with this Message-ID, and the folders they are in.
 fn local_copies(cli: &Cli, id: &str) -> Vec<String> {
     let threads = cli
@@ -299,16 +318,7 @@ fn dead_servers_wait_refusals_fail_and_bad_input_is_refused_up_front() {
 /// then.)
 #[test]
 fn a_send_killed_mid_handover_is_sent_exactly_once_after_a_restart() {
-    let relay = std::cell::RefCell::new(None);
-    let m = setup_through(Some(&|target| {
-        let r = SlowRelay::start(target, 2 * 1024 * 1024).expect("relay");
-        let port = r.port;
-        *relay.borrow_mut() = Some(r);
-        port
-    }));
-    let dir = tempfile::tempdir().expect("tempdir");
-    let portfolio = dir.path().join("portfolio.zip");
-    std::fs::write(&portfolio, vec![0x5a_u8; 8 * 1024 * 1024]).expect("write attachment");
+    let (m, _relay, _dir, portfolio) = setup_slow();
 
     let mut child = m
         .cli
@@ -861,16 +871,7 @@ fn an_html_message_carries_its_inline_images_to_the_candidate() {
 /// in Sent yet, and sends it again.)
 #[test]
 fn a_second_process_leaves_a_message_another_is_sending() {
-    let relay = std::cell::RefCell::new(None);
-    let m = setup_through(Some(&|target| {
-        let r = SlowRelay::start(target, 2 * 1024 * 1024).expect("relay");
-        let port = r.port;
-        *relay.borrow_mut() = Some(r);
-        port
-    }));
-    let dir = tempfile::tempdir().expect("tempdir");
-    let portfolio = dir.path().join("portfolio.zip");
-    std::fs::write(&portfolio, vec![0x5a_u8; 8 * 1024 * 1024]).expect("write attachment");
+    let (m, _relay, _dir, portfolio) = setup_slow();
     let mut queue = m.cli.command();
     queue
         .args([

@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::Candor;
+use super::records::split_name;
 use crate::{ApiError, RecordFields, RecordInput, RecordKind};
 
 /// Rows stored per transaction: large enough to be fast, small enough that a
@@ -961,19 +962,6 @@ fn record_input(kind: RecordKind, person: Person) -> Result<(RecordInput, Option
         return Err("company: the name is longer than 300 characters".into());
     }
     Ok((RecordInput { fields, notes }, company))
-}
-
-/// "Anna Kowalska" -> (Anna, Kowalska); "Kowalska, Anna" -> (Anna, Kowalska);
-/// a single word is a first name.
-fn split_name(name: &str) -> (String, String) {
-    let name = name.trim();
-    if let Some((last, first)) = name.split_once(',') {
-        return (first.trim().to_owned(), last.trim().to_owned());
-    }
-    match name.rsplit_once(char::is_whitespace) {
-        Some((first, last)) => (first.trim().to_owned(), last.trim().to_owned()),
-        None => (name.to_owned(), String::new()),
-    }
 }
 
 /// What identifies a row's content in the import ledger: its validated

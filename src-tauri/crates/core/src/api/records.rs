@@ -159,6 +159,20 @@ pub fn create_from_sender(
     fetch(&store, id)
 }
 
+/// "Anna Kowalska" -> (Anna, Kowalska); "Kowalska, Anna" -> (Anna, Kowalska);
+/// a single word (王小明) is a first name. For names that come whole: a From
+/// header's, an imported file's "Name" column.
+pub(super) fn split_name(name: &str) -> (String, String) {
+    let name = name.trim();
+    if let Some((last, first)) = name.split_once(',') {
+        return (first.trim().to_owned(), last.trim().to_owned());
+    }
+    match name.rsplit_once(char::is_whitespace) {
+        Some((first, last)) => (first.trim().to_owned(), last.trim().to_owned()),
+        None => (name.to_owned(), String::new()),
+    }
+}
+
 /// A first and last name from a From header's display name ("Anna Nowak",
 /// "Nowak, Anna"), or guessed from the address ("anna.nowak@" gives "Anna"
 /// "Nowak") when the header has none. A name without spaces (王小明) is kept
@@ -168,13 +182,7 @@ fn names_from_sender(display_name: Option<&str>, address: &str) -> (String, Stri
         .map(|n| n.trim().trim_matches(['"', '\'', ' ']))
         .filter(|n| !n.is_empty() && !n.contains('@'));
     if let Some(name) = name {
-        if let Some((last, first)) = name.split_once(',') {
-            return (first.trim().to_owned(), last.trim().to_owned());
-        }
-        return match name.rsplit_once(char::is_whitespace) {
-            Some((first, last)) => (first.trim().to_owned(), last.trim().to_owned()),
-            None => (name.to_owned(), String::new()),
-        };
+        return split_name(name);
     }
     let local = address.split('@').next().unwrap_or(address);
     let local = local.split('+').next().unwrap_or(local);
