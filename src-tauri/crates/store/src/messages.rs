@@ -700,31 +700,27 @@ fn write_parts(tx: &Transaction<'_>, id: i64, m: &NewMessage) -> rusqlite::Resul
             ],
         )?;
     }
-    let addresses: Vec<String> = m
+    let addresses = m
         .addresses
         .iter()
         .map(|a| match &a.display_name {
             Some(name) => format!("{name} <{}>", a.address),
             None => a.address.clone(),
         })
-        .collect();
-    let names: Vec<&str> = m
+        .collect::<Vec<_>>()
+        .join("\n");
+    let names = m
         .attachments
         .iter()
         .filter_map(|a| a.filename.as_deref())
-        .collect();
+        .collect::<Vec<_>>()
+        .join("\n");
+    let body = m.text_plain.as_deref().unwrap_or_default();
     tx.execute(
         "INSERT INTO message_search (rowid, subject, body, addresses, attachment_names) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, m.subject, m.text_plain.as_deref().unwrap_or_default(), addresses.join("\n"), names.join("\n")],
+        params![id, m.subject, body, addresses, names],
     )?;
-    crate::cjk::index_message(
-        tx,
-        id,
-        &m.subject,
-        m.text_plain.as_deref().unwrap_or_default(),
-        &addresses.join("\n"),
-        &names.join("\n"),
-    )?;
+    crate::cjk::index_message(tx, id, &m.subject, body, &addresses, &names)?;
     Ok(())
 }
 
