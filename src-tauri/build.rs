@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "record_unlink",
     "thread_get",
     "sending_accounts",
+    "address_suggestions",
     "templates_list",
     "template_render",
     "reply_prefill",
@@ -35,6 +36,20 @@ const COMMANDS: &[&str] = &[
     "records_import_preview",
     "records_import",
     "records_import_cancel",
+    "mail_accounts",
+    "mail_threads",
+    "mail_search",
+    "mail_mark",
+    "mail_move",
+    "mail_delete",
+    "thread_split",
+    "thread_merge",
+    "sync_now",
+    "attachment_save",
+    "attachment_open",
+    "link_open",
+    "message_body",
+    "remote_allow_sender",
 ];
 
 fn main() {

@@ -10,6 +10,7 @@
 mod commands;
 mod outbox;
 mod state;
+mod syncer;
 
 pub use commands::{bindings_builder, export_bindings};
 
@@ -30,6 +31,7 @@ pub fn run() {
         .setup(move |app| {
             builder.mount_events(app);
             outbox::spawn(app.handle().clone());
+            tauri::Manager::manage(app, syncer::spawn(app.handle().clone()));
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -42,6 +42,10 @@ impl AppState {
     /// the unlock or error screen.
     pub fn start() -> Self {
         let data_dir = data_dir::resolve(None);
+        if let Ok(dir) = &data_dir {
+            // Copies of attachments handed to viewers last time.
+            api::attachments::clear_opened(dir);
+        }
         let state = Self {
             data_dir,
             candor: RwLock::new(None),

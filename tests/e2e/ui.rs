@@ -141,3 +141,32 @@ pub async fn open_unlocked(
         driver,
     })
 }
+
+/// Waits until `script` (the body of a function; `return` a value) returns
+/// something truthy, and returns it; fails with `what` after `timeout`.
+pub async fn until(
+    client: &Client,
+    script: &str,
+    timeout: std::time::Duration,
+    what: &str,
+) -> Result<serde_json::Value> {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        let value = client.execute(script, vec![]).await?;
+        let truthy = match &value {
+            serde_json::Value::Null => false,
+            serde_json::Value::Bool(b) => *b,
+            serde_json::Value::Number(n) => n.as_f64() != Some(0.0),
+            serde_json::Value::String(s) => !s.is_empty(),
+            _ => true,
+        };
+        if truthy {
+            return Ok(value);
+        }
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "timed out after {timeout:?} waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

@@ -57,6 +57,18 @@ impl Dovecot {
     }
 
     pub fn start_as(profile: Profile) -> Result<Self> {
+        Self::start_with(profile, None)
+    }
+
+    /// A current server that also takes XOAUTH2 and OAUTHBEARER logins,
+    /// checking each token at `introspection_url` (Dovecot's oauth2 passdb,
+    /// `introspection_mode = post`): the identity double's, in tests.
+    /// Passwords keep working for PLAIN and LOGIN.
+    pub fn start_with_oauth(introspection_url: &str) -> Result<Self> {
+        Self::start_with(Profile::Current, Some(introspection_url))
+    }
+
+    fn start_with(profile: Profile, introspection_url: Option<&str>) -> Result<Self> {
         let dovecot = require_program("dovecot", "dovecot-imapd")?;
         require_program("openssl", "openssl")?;
         let dir = tempfile::Builder::new()
@@ -112,7 +124,14 @@ impl Dovecot {
                 free_port()?,
                 free_port()?,
             );
-            match start_on(&dovecot, root, (uid, gid), ports, profile) {
+            match start_on(
+                &dovecot,
+                root,
+                (uid, gid),
+                ports,
+                profile,
+                introspection_url,
+            ) {
                 Ok(()) => break ports,
                 Err(e) if attempt < 3 && port_clash(&e) => {
                     eprintln!("dovecot: retrying on new ports after: {e}");
@@ -245,8 +264,37 @@ fn start_on(
     (uid, gid): (u32, u32),
     (imap_port, imaps_port, pop3_port, pop3s_port, lmtp_port): (u16, u16, u16, u16, u16),
     profile: Profile,
+    introspection_url: Option<&str>,
 ) -> Result<()> {
     let d = root.display();
+    // Dovecot's oauth2 passdb (2.3: PasswordDatabase.oauth2): each XOAUTH2 or
+    // OAUTHBEARER token is POSTed as `token=...` to the introspection URL;
+    // the answer must say active and name the user who logs in.
+    // A static userdb checks that a user exists by a passdb lookup, which
+    // the oauth2 passdb cannot answer: with it, every user the passdbs let
+    // in exists.
+    // Only beside the oauth2 passdb is the password passdb limited to PLAIN
+    // and LOGIN: without a mechanism list it also answers the lookups that
+    // doveadm and the static userdb make.
+    let (mechanisms, oauth_passdb, all_users, passwd_mechanisms) = match introspection_url {
+        None => ("plain login", String::new(), "", ""),
+        Some(url) => {
+            std::fs::write(
+                root.join("dovecot-oauth2.conf.ext"),
+                format!(
+                    "introspection_mode = post\nintrospection_url = {url}\nforce_introspection = yes\nusername_attribute = username\nactive_attribute = active\nactive_value = true\ntimeout_msecs = 10000\n"
+                ),
+            )?;
+            (
+                "plain login xoauth2 oauthbearer",
+                format!(
+                    "passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {d}/dovecot-oauth2.conf.ext\n}}\n"
+                ),
+                " allow_all_users=yes",
+                "  mechanisms = plain login\n",
+            )
+        }
+    };
     let capabilities = match profile {
         Profile::Current => "",
         // What an older or simpler server announces after login: plain
@@ -274,14 +322,14 @@ ssl_key = <{d}/key.pem
 # Loopback tests log in over plain IMAP too (the raw oracle session); the
 # client under test uses TLS.
 disable_plaintext_auth = no
-auth_mechanisms = plain login
-passdb {{
+auth_mechanisms = {mechanisms}
+{oauth_passdb}passdb {{
   driver = passwd-file
-  args = scheme=PLAIN username_format=%n {d}/passwd
+{passwd_mechanisms}  args = scheme=PLAIN username_format=%n {d}/passwd
 }}
 userdb {{
   driver = static
-  args = uid={uid} gid={gid} home={d}/users/%n
+  args = uid={uid} gid={gid} home={d}/users/%n{all_users}
 }}
 namespace inbox {{
   inbox = yes

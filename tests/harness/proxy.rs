@@ -77,3 +77,100 @@ impl Drop for SlowRelay {
         self.stop.store(true, Ordering::Relaxed);
     }
 }
+
+/// A relay in front of a plain IMAP port that plays Exchange Online's
+/// token expiry: once armed, the first connection that asks for the folder
+/// list gets `* BYE Session invalidated - AccessTokenExpired` instead and is
+/// closed, as Exchange does when an access token runs out mid-session.
+#[derive(Debug)]
+pub struct TokenExpiryRelay {
+    pub port: u16,
+    armed: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+}
+
+impl TokenExpiryRelay {
+    pub fn start(target: u16) -> Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let port = listener.local_addr()?.port();
+        listener.set_nonblocking(true)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let armed = Arc::new(AtomicBool::new(false));
+        let (stopped, trigger) = (Arc::clone(&stop), Arc::clone(&armed));
+        std::thread::spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((client, _)) => {
+                        let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
+                            continue;
+                        };
+                        let _ = client.set_nonblocking(false);
+                        let (Ok(client_reader), Ok(server_reader), Ok(client_writer)) =
+                            (client.try_clone(), server.try_clone(), client.try_clone())
+                        else {
+                            continue;
+                        };
+                        let trigger = Arc::clone(&trigger);
+                        std::thread::spawn(move || {
+                            expiring_pipe(client_reader, server, client_writer, &trigger);
+                        });
+                        std::thread::spawn(move || pipe(server_reader, client, None));
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                }
+            }
+        });
+        Ok(Self { port, armed, stop })
+    }
+
+    /// The next LIST ends its session with the BYE.
+    pub fn arm(&self) {
+        self.armed.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the BYE has been sent since arming.
+    pub fn fired(&self) -> bool {
+        !self.armed.load(Ordering::SeqCst)
+    }
+}
+
+fn expiring_pipe(
+    mut from: TcpStream,
+    mut to: TcpStream,
+    mut client: TcpStream,
+    armed: &AtomicBool,
+) {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        match from.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                let said = String::from_utf8_lossy(&buf[..n]).to_ascii_uppercase();
+                if said.contains(" LIST ")
+                    && armed
+                        .compare_exchange(true, false, Ordering::SeqCst, Ordering::SeqCst)
+                        .is_ok()
+                {
+                    // The server's last word, then the close (the rest of
+                    // what the client sends is ignored).
+                    let _ = to.shutdown(Shutdown::Both);
+                    let _ = client.write_all(b"* BYE Session invalidated - AccessTokenExpired\r\n");
+                    let _ = from.set_read_timeout(Some(Duration::from_millis(300)));
+                    while matches!(from.read(&mut buf), Ok(n) if n > 0) {}
+                    let _ = client.shutdown(Shutdown::Both);
+                    return;
+                }
+                if to.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    let _ = to.shutdown(Shutdown::Write);
+}
+
+impl Drop for TokenExpiryRelay {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}

@@ -16,6 +16,7 @@ fn config(port: u16, security: Security, pinned: Option<String>) -> ServerLogin 
         username: USERS[0].0.into(),
         password: Zeroizing::new(USERS[0].1.into()),
         pinned_certificate_pem: pinned,
+        mechanism: Default::default(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! components (the sqlite3 shell, a Secret Service keyring).
 
 mod account_remove;
+mod account_setup;
 mod cli_records;
 mod demo;
 mod encryption;
@@ -11,6 +12,7 @@ mod imap_sync;
 mod keyring;
 mod mail_actions;
 mod mail_import;
+mod oauth_signin;
 mod pipeline;
 mod pop3_sync;
 mod record_import;

@@ -18,6 +18,7 @@ fn login(port: u16, security: Security, pinned: Option<String>, password: &str) 
         username: USERS[0].0.into(),
         password: Zeroizing::new(password.into()),
         pinned_certificate_pem: pinned,
+        mechanism: Default::default(),
     }
 }
 

@@ -3,7 +3,16 @@ import { choose, get, render, settle, type } from "./test/dom";
 import type { RecordSummary, SessionStatus } from "./lib/ipc/api";
 import App from "./App.svelte";
 
-const api = vi.hoisted(() => ({ sessionStatus: vi.fn(), searchRecords: vi.fn(), getRecord: vi.fn() }));
+const api = vi.hoisted(() => ({
+  sessionStatus: vi.fn(),
+  searchRecords: vi.fn(),
+  getRecord: vi.fn(),
+  // The Email tab, the first page after unlocking: no accounts yet.
+  mailAccounts: vi.fn(() => Promise.resolve([])),
+  mailThreads: vi.fn(() => Promise.resolve({ threads: [], next: null })),
+  sendingAccounts: vi.fn(() => Promise.resolve([])),
+  listTemplates: vi.fn(() => Promise.resolve([])),
+}));
 vi.mock("./lib/ipc/api", async (importOriginal) => ({
   ...(await importOriginal<typeof import("./lib/ipc/api")>()),
   api,
@@ -62,6 +71,16 @@ describe("App start-up", () => {
     const root = render(App, {});
     await settle();
     expect(root.textContent).toContain("__TAURI_INTERNALS__");
+  });
+
+  it("opens Settings from the sidebar, highlighted while it is shown", async () => {
+    const root = await start({ state: "ready", data_dir: "/d", key_source: "keyring" }, "#/settings");
+    const link = get(root, '[data-testid="nav-settings"]');
+    expect(link.getAttribute("href")).toBe("#/settings");
+    expect(link.getAttribute("aria-current")).toBe("page");
+    expect(get(root, "h1").textContent).toBe("Settings");
+    get(root, '[data-testid="settings-language"]');
+    expect(document.title).toBe("Settings · Candor");
   });
 });
 

@@ -7,7 +7,7 @@ use candor_core::api::records::SharedAddress;
 use candor_core::api::send::{self, AttachedFile, OutgoingDraft, ReplyPrefill};
 use candor_core::api::templates::{Rendered, Template};
 use candor_core::api::threads::{self, ThreadDetail, ThreadSummary};
-use candor_core::api::{accounts, records, templates};
+use candor_core::api::{accounts, completion, records, templates};
 use candor_core::{ApiError, Record, RecordKind};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -66,6 +66,17 @@ pub async fn record_unlink(
 #[specta::specta]
 pub async fn thread_get(state: State<'_, AppState>, id: i64) -> Result<ThreadDetail, ApiError> {
     threads::get(&*state.candor()?, id)
+}
+
+/// Candidates, contacts and past correspondents matching what the user
+/// typed in To, Cc or Bcc.
+#[tauri::command]
+#[specta::specta]
+pub async fn address_suggestions(
+    state: State<'_, AppState>,
+    typed: String,
+) -> Result<Vec<completion::AddressSuggestion>, ApiError> {
+    completion::suggest(&*state.candor()?, &typed)
 }
 
 /// An account the compose form can send from.
@@ -180,6 +191,8 @@ pub struct ComposeInput {
     /// The message answered (a local message id).
     pub reply_to: Option<i64>,
     pub reply_all: bool,
+    /// The message forwarded (a local message id), its attachments with it.
+    pub forward: Option<i64>,
     /// A template filled in for this record.
     pub template: Option<String>,
     pub record_id: Option<i64>,
@@ -244,6 +257,7 @@ pub async fn message_send(
             text: input.body,
             reply_to: input.reply_to.map(|id| id.to_string()),
             reply_all: input.reply_all,
+            forward: input.forward.map(|id| id.to_string()),
             send_at: input.send_at,
             template: input.template.zip(input.record_id),
             attached,

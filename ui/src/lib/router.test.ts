@@ -35,6 +35,11 @@ describe("parseRoute", () => {
     expect(parseRoute("#/candidates/import/more").page, "extra segment").toBe("not_found");
   });
 
+  it("reads the settings page", () => {
+    expect(parseRoute("#/settings")).toEqual({ page: "settings" });
+    expect(parseRoute("#settings/")).toEqual({ page: "settings" });
+  });
+
   it("tolerates a missing leading slash and trailing slashes, which people type", () => {
     expect(parseRoute("#clients/3/")).toEqual({ page: "detail", kind: "client", id: 3 });
     expect(parseRoute("/candidates//")).toEqual({ page: "list", kind: "candidate" });
@@ -47,7 +52,8 @@ describe("parseRoute", () => {
   });
 
   it("reports unknown paths as not found instead of silently showing another page", () => {
-    expect(parseRoute("#/settings")).toEqual({ page: "not_found", path: "settings" });
+    expect(parseRoute("#/reports")).toEqual({ page: "not_found", path: "reports" });
+    expect(parseRoute("#/settings/language").page, "no settings sub-pages").toBe("not_found");
     expect(parseRoute("#/candidate/1").page, "singular segment").toBe("not_found");
     expect(parseRoute("#/candidates/1/delete").page, "unknown action").toBe("not_found");
     expect(parseRoute("#/candidates/1/edit/more").page, "extra segment").toBe("not_found");
@@ -60,6 +66,7 @@ describe("formatRoute", () => {
   it("round-trips every page through parseRoute", () => {
     const routes: Route[] = [
       { page: "email" },
+      { page: "settings" },
       { page: "list", kind: "job" },
       { page: "new", kind: "client" },
       { page: "detail", kind: "contact", id: 12 },
@@ -74,6 +81,7 @@ describe("formatRoute", () => {
 
   it("writes the documented URLs the end-to-end tests and bookmarks rely on", () => {
     expect(formatRoute({ page: "email" })).toBe("#/email");
+    expect(formatRoute({ page: "settings" })).toBe("#/settings");
     expect(formatRoute({ page: "list", kind: "candidate" })).toBe("#/candidates");
     expect(formatRoute({ page: "detail", kind: "job", id: 42 })).toBe("#/jobs/42");
     expect(formatRoute({ page: "edit", kind: "client", id: 42 })).toBe("#/clients/42/edit");
@@ -88,6 +96,7 @@ describe("sectionOf", () => {
     expect(sectionOf({ page: "new", kind: "client" })).toBe("client");
     expect(sectionOf({ page: "import", kind: "contact" })).toBe("contact");
     expect(sectionOf({ page: "email" })).toBe("email");
+    expect(sectionOf({ page: "settings" })).toBe("settings");
     expect(sectionOf({ page: "not_found", path: "x" }), "nothing is highlighted for an unknown page").toBeNull();
   });
 });

@@ -6,6 +6,7 @@ import type { RecordKind } from "./ipc/bindings";
 
 export type Route =
   | { page: "email" }
+  | { page: "settings" }
   | { page: "list"; kind: RecordKind }
   | { page: "new"; kind: RecordKind }
   | { page: "detail"; kind: RecordKind; id: number }
@@ -42,6 +43,7 @@ export function parseRoute(hash: string): Route {
   const parts = path.split("/");
   const [first, second, third, ...rest] = parts;
   if (first === "email" && parts.length === 1) return { page: "email" };
+  if (first === "settings" && parts.length === 1) return { page: "settings" };
 
   const kind = first === undefined ? undefined : KIND_BY_SEGMENT.get(first);
   if (kind === undefined || rest.length > 0) return { page: "not_found", path };
@@ -62,6 +64,8 @@ export function formatRoute(route: Route): string {
   switch (route.page) {
     case "email":
       return "#/email";
+    case "settings":
+      return "#/settings";
     case "list":
       return `#/${KIND_SEGMENTS[route.kind]}`;
     case "new":
@@ -78,10 +82,12 @@ export function formatRoute(route: Route): string {
 }
 
 /** The sidebar entry a route belongs to, so a record's detail page keeps its list highlighted. */
-export function sectionOf(route: Route): "email" | RecordKind | null {
+export function sectionOf(route: Route): "email" | "settings" | RecordKind | null {
   switch (route.page) {
     case "email":
       return "email";
+    case "settings":
+      return "settings";
     case "not_found":
       return null;
     default:

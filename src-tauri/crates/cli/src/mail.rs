@@ -33,6 +33,26 @@ pub enum AccountCommand {
         #[arg(long)]
         keep_mail: bool,
     },
+    /// Replace the account's password (or app-specific password) in the keyring.
+    SetPassword {
+        name: String,
+        /// The environment variable holding the new password.
+        #[arg(long, value_name = "VAR")]
+        password_env: String,
+    },
+    /// Log in to the incoming and outgoing servers and say what is wrong, if anything.
+    Test { name: String },
+    /// Sign in to Google or Microsoft: prints the page to open, then waits
+    /// for the browser to come back to Candor.
+    Login {
+        name: String,
+        /// Seconds to wait for the browser.
+        #[arg(long, default_value_t = 300)]
+        timeout: u64,
+    },
+    /// Trust a server certificate (PEM) for this account, after checking its
+    /// fingerprint with the provider (`candor account test` shows it).
+    TrustCert { name: String, pem_file: PathBuf },
 }
 
 #[derive(Debug, Args)]
@@ -44,6 +64,10 @@ pub struct AddAccount {
     /// An account that holds imported mail and talks to no server.
     #[arg(long, conflicts_with_all = ["imap_host", "pop3_host", "username", "password_env"])]
     local: bool,
+    /// Sign in with Google or Microsoft instead of a password (servers
+    /// default to Gmail's or Microsoft 365's); then `candor account login NAME`.
+    #[arg(long, value_parser = ["google", "microsoft"], conflicts_with_all = ["local", "pop3_host", "password_env"])]
+    oauth: Option<String>,
     #[arg(long, conflicts_with = "pop3_host")]
     imap_host: Option<String>,
     #[arg(long, default_value_t = 993)]
@@ -126,6 +150,23 @@ pub fn account(candor: &Candor, command: AccountCommand, json: bool) -> Result<(
             let add = *add;
             let account = if add.local {
                 accounts::add_local(candor, &add.name, &add.email)?
+            } else if let Some(provider) = add.oauth.as_deref() {
+                crate::account::add_oauth(
+                    candor,
+                    provider,
+                    crate::account::OAuthAdd {
+                        name: add.name,
+                        email: add.email,
+                        username: add.username,
+                        imap_host: add.imap_host,
+                        imap_port: add.imap_port,
+                        imap_security: add.imap_security,
+                        smtp_host: add.smtp_host,
+                        smtp_port: add.smtp_port,
+                        smtp_security: add.smtp_security,
+                        trust_cert: add.trust_cert,
+                    },
+                )?
             } else {
                 let (protocol, host, port, security) = match (add.imap_host, add.pop3_host) {
                     (Some(host), None) => (
@@ -222,6 +263,16 @@ pub fn account(candor: &Candor, command: AccountCommand, json: bool) -> Result<(
             output::value_or(json, &result, || {
                 format!("Saved the signature of \"{}\".", name.trim())
             });
+        }
+        AccountCommand::SetPassword { name, password_env } => {
+            crate::account::set_password(candor, &name, &password_env, json)?;
+        }
+        AccountCommand::Test { name } => crate::account::test(candor, &name, json)?,
+        AccountCommand::Login { name, timeout } => {
+            crate::account::login(candor, &name, timeout, json)?;
+        }
+        AccountCommand::TrustCert { name, pem_file } => {
+            crate::account::trust_cert(candor, &name, &pem_file, json)?;
         }
         AccountCommand::Remove { name, keep_mail } => {
             accounts::remove(candor, &name, keep_mail)?;
@@ -510,7 +561,10 @@ pub fn watch(candor: &Candor, interval_secs: u64, json: bool) -> Result<(), ApiE
         .map_err(|e| {
             ApiError::invalid("sync", format!("Could not start the network runtime: {e}."))
         })?;
-    let mut report = |a: &candor_core::api::sync::AccountSyncReport| {
+    let mut report = |event: candor_core::api::sync::WatchEvent<'_>| {
+        let candor_core::api::sync::WatchEvent::Finished { report: a, .. } = event else {
+            return;
+        };
         let line = if json {
             serde_json::to_string(a).unwrap_or_default()
         } else {
@@ -528,9 +582,13 @@ pub fn watch(candor: &Candor, interval_secs: u64, json: bool) -> Result<(), ApiE
         let _ = out.flush();
     };
     let interval = std::time::Duration::from_secs(interval_secs.max(1));
+    // Nothing on the command line asks for an early pass; IDLE and the
+    // interval drive it.
+    let (_never, mut sync_now) = tokio::sync::mpsc::unbounded_channel();
     runtime.block_on(candor_core::api::sync::watch(
         candor,
         interval,
+        &mut sync_now,
         &mut report,
         async {
             let _ = tokio::signal::ctrl_c().await;

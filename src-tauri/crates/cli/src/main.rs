@@ -8,6 +8,7 @@
 // A command-line tool's output is its interface.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod account;
 mod mail;
 mod output;
 mod pipeline;

@@ -5,7 +5,7 @@
 //! deletes by UID; IDLE. It reads and writes no database: the sync engine in
 //! candor-core decides what to fetch and stores what comes back.
 
-pub use crate::net::{NetError, Security, ServerLogin};
+pub use crate::net::{AuthMechanism, NetError, Security, ServerLogin};
 use crate::net::{Stream, connect_tcp, timed, tls_handshake};
 use async_imap::types::NameAttribute;
 use futures::TryStreamExt;
@@ -20,6 +20,15 @@ pub enum ImapError {
         "The server refused the user name or password ({server_said}). Check them; accounts with two-factor sign-in need an app-specific password."
     )]
     AuthenticationFailed { server_said: String },
+    /// The server did not accept the OAuth access token (expired, revoked,
+    /// or for another resource): refresh it once and try again.
+    #[error("The server did not accept the sign-in token ({server_said}).")]
+    TokenRejected { server_said: String },
+    /// The server ended the session because the access token expired
+    /// (Exchange Online: `* BYE Session invalidated - AccessTokenExpired`):
+    /// reconnect with a fresh token.
+    #[error("The server ended the session because the sign-in token expired ({server_said}).")]
+    TokenExpired { server_said: String },
     #[error("The server does not offer STARTTLS; choose TLS (usually port 993) instead.")]
     StartTlsUnavailable,
     #[error("The IMAP server answered unexpectedly: {0}")]
@@ -165,16 +174,50 @@ impl ImapSession {
                 client
             }
         };
-        let mut session = timed(client.login(&config.username, config.password.as_str()))
-            .await?
-            .map_err(|(e, _)| match e {
-                async_imap::error::Error::No(said) | async_imap::error::Error::Bad(said) => {
-                    ImapError::AuthenticationFailed {
-                        server_said: said.trim().to_owned(),
-                    }
-                }
-                other => protocol(other),
-            })?;
+        let mut session = match config.mechanism {
+            AuthMechanism::Password => {
+                timed(client.login(&config.username, config.password.as_str()))
+                    .await?
+                    .map_err(|(e, _)| match e {
+                        async_imap::error::Error::No(said)
+                        | async_imap::error::Error::Bad(said) => ImapError::AuthenticationFailed {
+                            server_said: said.trim().to_owned(),
+                        },
+                        other => protocol(other),
+                    })?
+            }
+            mechanism => {
+                let authenticator = crate::sasl::OAuthAuthenticator::new(
+                    mechanism,
+                    crate::sasl::initial_response(
+                        mechanism,
+                        &config.username,
+                        &config.host,
+                        config.port,
+                        &config.password,
+                    ),
+                );
+                let challenge = authenticator.error_challenge.clone();
+                timed(client.authenticate(crate::sasl::mechanism_name(mechanism), authenticator))
+                    .await?
+                    .map_err(|(e, _)| match e {
+                        async_imap::error::Error::No(said)
+                        | async_imap::error::Error::Bad(said) => {
+                            let detail = challenge
+                                .lock()
+                                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                                .take();
+                            ImapError::TokenRejected {
+                                server_said: match detail {
+                                    Some(d) => format!("{}; {d}", said.trim()),
+                                    None => said.trim().to_owned(),
+                                },
+                            }
+                        }
+                        other => protocol(other),
+                    })?
+            }
+        };
         let announced = timed(session.capabilities()).await?.map_err(protocol)?;
         let capabilities = Capabilities {
             condstore: announced.has_str("CONDSTORE"),
@@ -189,6 +232,35 @@ impl ImapSession {
         })
     }
 
+    /// The error of a failed command, as the user should read it: when the
+    /// server said BYE before closing (Exchange Online ends sessions with
+    /// `* BYE Session invalidated - AccessTokenExpired`), its words.
+    fn fail(&mut self, e: async_imap::error::Error) -> ImapError {
+        use async_imap::imap_proto::{Response, Status};
+        while let Ok(unsolicited) = self.session.unsolicited_responses.try_recv() {
+            if let async_imap::types::UnsolicitedResponse::Other(data) = unsolicited
+                && let Response::Data {
+                    status: Status::Bye,
+                    outcome,
+                } = data.parsed()
+            {
+                let said = outcome
+                    .information
+                    .as_deref()
+                    .unwrap_or("BYE")
+                    .trim()
+                    .to_owned();
+                if said.to_ascii_lowercase().contains("tokenexpired")
+                    || said.to_ascii_lowercase().contains("token expired")
+                {
+                    return ImapError::TokenExpired { server_said: said };
+                }
+                return ImapError::Protocol(format!("the server ended the session ({said})"));
+            }
+        }
+        protocol(e)
+    }
+
     pub fn capabilities(&self) -> Capabilities {
         self.capabilities
     }
@@ -200,7 +272,14 @@ impl ImapSession {
             stream.try_collect::<Vec<_>>().await
         })
         .await?
-        .map_err(protocol)?;
+        .map_err(|e| self.fail(e))?;
+        // A connection that ends mid-LIST ends the list early without an
+        // error; every server lists INBOX (RFC 3501 §6.3.8), so a list
+        // without it was cut short and must not be taken as the truth
+        // (folders missing from it would be forgotten here).
+        if !names.iter().any(|n| n.name().eq_ignore_ascii_case("INBOX")) {
+            return Err(self.fail(async_imap::error::Error::ConnectionLost));
+        }
         Ok(names
             .iter()
             .map(|n| {
@@ -237,7 +316,7 @@ impl ImapSession {
         } else {
             timed(self.session.select(folder)).await?
         }
-        .map_err(protocol)?;
+        .map_err(|e| self.fail(e))?;
         Ok(FolderStatus {
             exists: mailbox.exists,
             uid_validity: mailbox.uid_validity,
@@ -250,7 +329,7 @@ impl ImapSession {
     pub async fn uids_newest_first(&mut self) -> Result<Vec<u32>, ImapError> {
         let mut uids: Vec<u32> = timed(self.session.uid_search("ALL"))
             .await?
-            .map_err(protocol)?
+            .map_err(|e| self.fail(e))?
             .into_iter()
             .collect();
         uids.sort_unstable_by(|a, b| b.cmp(a));
@@ -280,7 +359,7 @@ impl ImapSession {
             stream.try_collect::<Vec<_>>().await
         })
         .await?
-        .map_err(protocol)?;
+        .map_err(|e| self.fail(e))?;
         Ok(fetched
             .iter()
             .filter_map(|f| to_remote(f, with_body))
@@ -293,7 +372,7 @@ impl ImapSession {
     pub async fn uids_from(&mut self, first: u32) -> Result<Vec<u32>, ImapError> {
         let mut uids: Vec<u32> = timed(self.session.uid_search(format!("UID {first}:*")))
             .await?
-            .map_err(protocol)?
+            .map_err(|e| self.fail(e))?
             .into_iter()
             .filter(|uid| *uid >= first)
             .collect();
@@ -342,7 +421,7 @@ impl ImapSession {
             stream.try_collect::<Vec<_>>().await
         })
         .await?
-        .map_err(protocol)?;
+        .map_err(|e| self.fail(e))?;
         Ok(())
     }
 
@@ -352,11 +431,11 @@ impl ImapSession {
         if self.capabilities.move_ {
             timed(self.session.uid_mv(uid_set, target))
                 .await?
-                .map_err(protocol)
+                .map_err(|e| self.fail(e))
         } else {
             timed(self.session.uid_copy(uid_set, target))
                 .await?
-                .map_err(protocol)?;
+                .map_err(|e| self.fail(e))?;
             self.delete(uid_set).await
         }
     }
@@ -377,7 +456,7 @@ impl ImapSession {
             }
         })
         .await?
-        .map_err(protocol)
+        .map_err(|e| self.fail(e))
     }
 
     /// Stores a message in `folder` (a sent message in Sent, marked read).
@@ -385,7 +464,7 @@ impl ImapSession {
         let flags = seen.then_some("(\\Seen)");
         timed(self.session.append(folder, flags, None, raw))
             .await?
-            .map_err(protocol)
+            .map_err(|e| self.fail(e))
     }
 
     /// Whether the selected folder holds a message with this Message-ID
@@ -401,7 +480,7 @@ impl ImapSession {
                 .uid_search(format!("HEADER Message-ID \"{quoted}\"")),
         )
         .await?
-        .map_err(protocol)?;
+        .map_err(|e| self.fail(e))?;
         Ok(!found.is_empty())
     }
 

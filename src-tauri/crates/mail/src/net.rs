@@ -25,6 +25,18 @@ pub enum Security {
     None,
 }
 
+/// How the client proves who it is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AuthMechanism {
+    /// A password (IMAP LOGIN, POP3 USER/PASS, SMTP PLAIN or LOGIN).
+    #[default]
+    Password,
+    /// SASL XOAUTH2 with an OAuth 2.0 access token (Google, Microsoft).
+    XOAuth2,
+    /// SASL OAUTHBEARER (RFC 7628) with an OAuth 2.0 access token.
+    OAuthBearer,
+}
+
 /// Where and how to log in to a mail server (IMAP, POP3, SMTP).
 #[derive(Clone)]
 pub struct ServerLogin {
@@ -33,9 +45,11 @@ pub struct ServerLogin {
     pub security: Security,
     /// As the provider wants it (Gmail's POP3 `recent:me@gmail.com` included).
     pub username: String,
+    /// The password, or with an OAuth mechanism the access token.
     pub password: zeroize::Zeroizing<String>,
     /// A certificate the user trusted explicitly for this account (PEM).
     pub pinned_certificate_pem: Option<String>,
+    pub mechanism: AuthMechanism,
 }
 
 impl std::fmt::Debug for ServerLogin {
@@ -47,6 +61,7 @@ impl std::fmt::Debug for ServerLogin {
             .field("security", &self.security)
             .field("username", &self.username)
             .field("password", &"<redacted>")
+            .field("mechanism", &self.mechanism)
             .finish_non_exhaustive()
     }
 }

@@ -17,7 +17,7 @@ use lettre::transport::smtp::client::AsyncSmtpConnection;
 use lettre::transport::smtp::extension::ClientId;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, ReadBuf};
 
-pub use crate::net::{NetError, Security, ServerLogin};
+pub use crate::net::{AuthMechanism, NetError, Security, ServerLogin};
 use crate::net::{Stream, connect_tcp, timed, tls_handshake};
 
 /// What went wrong, worded for the user, and whether a retry can help.
@@ -30,6 +30,10 @@ pub enum SmtpError {
         "The outgoing server refused the user name or password ({server_said}). Check them; accounts with two-factor sign-in need an app-specific password."
     )]
     AuthenticationFailed { server_said: String },
+    /// The server did not accept the OAuth access token: refresh it once
+    /// and try again.
+    #[error("The outgoing server did not accept the sign-in token ({server_said}).")]
+    TokenRejected { server_said: String },
     #[error("The outgoing server does not offer STARTTLS; choose TLS (usually port 465) instead.")]
     StartTlsUnavailable,
     /// A 5xx reply: this message will never go out as it is.
@@ -96,6 +100,10 @@ impl SmtpSession {
         ))
         .await?
         .map_err(|e| classify(&e))?;
+        if config.mechanism != AuthMechanism::Password {
+            oauth(&mut connection, config).await?;
+            return Ok(Self { connection });
+        }
         let credentials = Credentials::new(config.username.clone(), config.password.to_string());
         timed(connection.auth(&[Mechanism::Plain, Mechanism::Login], &credentials))
             .await?
@@ -224,6 +232,51 @@ async fn starttls_upgrade(
         }
     }
     Ok(tcp)
+}
+
+/// SASL XOAUTH2 or OAUTHBEARER with the initial response on the AUTH line.
+/// A refusal may come as a 334 error challenge (base64 JSON, Gmail's way):
+/// it is answered (XOAUTH2 an empty line, OAUTHBEARER `AQ==`) so the server
+/// finishes with its 535, and the JSON goes into the error.
+async fn oauth(
+    connection: &mut AsyncSmtpConnection,
+    config: &ServerLogin,
+) -> Result<(), SmtpError> {
+    use crate::sasl;
+    let mechanism = config.mechanism;
+    let initial = sasl::initial_response(
+        mechanism,
+        &config.username,
+        &config.host,
+        config.port,
+        &config.password,
+    );
+    let line = zeroize::Zeroizing::new(format!(
+        "AUTH {} {}\r\n",
+        sasl::mechanism_name(mechanism),
+        sasl::encode(&initial)
+    ));
+    let rejected = |said: String| SmtpError::TokenRejected { server_said: said };
+    let reply = timed(connection.command(line.as_str())).await?;
+    let challenge = match reply {
+        Ok(r) if r.has_code(334) => r.message().collect::<Vec<_>>().join(""),
+        Ok(_) => return Ok(()),
+        Err(e) if e.is_permanent() => return Err(rejected(e.to_string())),
+        Err(e) => return Err(classify(&e)),
+    };
+    let detail = sasl::decode(&challenge).and_then(|d| sasl::describe_error_challenge(&d));
+    let answer = format!(
+        "{}\r\n",
+        sasl::encode(sasl::error_acknowledgement(mechanism))
+    );
+    let said = match timed(connection.command(answer)).await? {
+        Ok(r) => r.message().collect::<Vec<_>>().join(" "),
+        Err(e) => e.to_string(),
+    };
+    Err(rejected(match detail {
+        Some(d) => format!("{said}; {d}"),
+        None => said,
+    }))
 }
 
 /// A secured stream after STARTTLS, made to look like a fresh connection

@@ -258,9 +258,8 @@ fn main() {
     );
 
     let first_page = ThreadFilter {
-        account_id: None,
-        folder: None,
         limit: 50,
+        ..ThreadFilter::default()
     };
     let samples: Vec<Duration> = (0..200)
         .map(|_| {

@@ -131,33 +131,7 @@ pub struct IncomingServer {
 impl Store {
     pub fn insert_server_account(&mut self, a: &NewServerAccount) -> Result<i64, StoreError> {
         let owner = self.local_user_id();
-        self.conn.execute(
-            "INSERT INTO accounts (owner_user_id, name, email_address, incoming_protocol, incoming_host,
-                incoming_port, incoming_security, incoming_username, pinned_certificate_pem, created_at,
-                pop3_leave_on_server, pop3_delete_after_days, pop3_delete_when_deleted_here,
-                outgoing_host, outgoing_port, outgoing_security, outgoing_username)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-            params![
-                owner,
-                a.name,
-                a.email,
-                a.protocol,
-                a.host,
-                a.port,
-                a.security,
-                a.username,
-                a.pinned_certificate_pem,
-                now_unix(),
-                a.pop3_delete_after_days.is_none() && !a.pop3_delete_when_deleted_here,
-                a.pop3_delete_after_days,
-                a.pop3_delete_when_deleted_here,
-                a.outgoing.as_ref().map(|o| &o.0),
-                a.outgoing.as_ref().map(|o| o.1),
-                a.outgoing.as_ref().map(|o| &o.2),
-                a.outgoing.as_ref().map(|_| &a.username),
-            ],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        insert_server_account_on(&self.conn, owner, a)
     }
 
     pub fn incoming_server(&self, account_id: i64) -> Result<Option<IncomingServer>, StoreError> {
@@ -244,6 +218,62 @@ impl Store {
             params![account_id, status, last_error, synced, now_unix()],
         )?;
         Ok(())
+    }
+
+    /// How the account signs in: "password", "oauth_google" or "oauth_microsoft".
+    pub fn auth_kind(&self, account_id: i64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT auth_kind FROM accounts WHERE id = ?1",
+                [account_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Adds a server account that signs in with OAuth (`auth_kind` is
+    /// "oauth_google" or "oauth_microsoft"); it needs a sign-in before it syncs.
+    pub fn insert_oauth_account(
+        &mut self,
+        a: &NewServerAccount,
+        auth_kind: &str,
+    ) -> Result<i64, StoreError> {
+        let owner = self.local_user_id();
+        let tx = self.conn.transaction()?;
+        let id = insert_server_account_on(&tx, owner, a)?;
+        tx.execute(
+            "UPDATE accounts SET auth_kind = ?2, status = 'needs_sign_in' WHERE id = ?1",
+            params![id, auth_kind],
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Trusts (or with `None` stops trusting) a server certificate for the
+    /// account's servers.
+    pub fn set_pinned_certificate(
+        &mut self,
+        account_id: i64,
+        pem: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE accounts SET pinned_certificate_pem = ?2 WHERE id = ?1",
+            params![account_id, pem],
+        )?;
+        Ok(())
+    }
+
+    /// The account's status ("new", "connected", "needs_password", ...).
+    pub fn account_status(&self, account_id: i64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT status FROM accounts WHERE id = ?1",
+                [account_id],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// Passphrase mode only: the account's secret inside the encrypted database.
@@ -366,4 +396,38 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+fn insert_server_account_on(
+    conn: &rusqlite::Connection,
+    owner: i64,
+    a: &NewServerAccount,
+) -> Result<i64, StoreError> {
+    conn.execute(
+            "INSERT INTO accounts (owner_user_id, name, email_address, incoming_protocol, incoming_host,
+                incoming_port, incoming_security, incoming_username, pinned_certificate_pem, created_at,
+                pop3_leave_on_server, pop3_delete_after_days, pop3_delete_when_deleted_here,
+                outgoing_host, outgoing_port, outgoing_security, outgoing_username)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            params![
+                owner,
+                a.name,
+                a.email,
+                a.protocol,
+                a.host,
+                a.port,
+                a.security,
+                a.username,
+                a.pinned_certificate_pem,
+                now_unix(),
+                a.pop3_delete_after_days.is_none() && !a.pop3_delete_when_deleted_here,
+                a.pop3_delete_after_days,
+                a.pop3_delete_when_deleted_here,
+                a.outgoing.as_ref().map(|o| &o.0),
+                a.outgoing.as_ref().map(|o| o.1),
+                a.outgoing.as_ref().map(|o| &o.2),
+                a.outgoing.as_ref().map(|_| &a.username),
+            ],
+        )?;
+    Ok(conn.last_insert_rowid())
 }

@@ -5,6 +5,9 @@
 //! tags (`anna+jobs@` is `anna@`) and, at Gmail, dots in the name
 //! (`a.nowak@gmail.com` is `anowak@gmail.com`), which Gmail delivers to the
 //! same inbox.
+//!
+//! Also the addresses the compose form completes from: the people the user
+//! has exchanged mail with.
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -108,5 +111,63 @@ mod tests {
         // A local part that is only a tag is kept as it is, not emptied.
         assert_eq!(canonical_address("+tag@example.com"), "+tag@example.com");
         assert_eq!(canonical_address("no-at-sign"), "no-at-sign");
+    }
+}
+
+/// An address the compose form offers while the user types.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Correspondent {
+    pub address: String,
+    /// The name most recently seen with it.
+    pub display_name: Option<String>,
+    /// How many messages it appears in.
+    pub messages: i64,
+}
+
+impl Store {
+    /// Addresses seen in mail that start with `prefix` (case ignored), the
+    /// most frequent first. Reads the address index by range, so a prefix
+    /// costs only the addresses that match it.
+    pub fn correspondents(
+        &self,
+        prefix: &str,
+        limit: u32,
+    ) -> Result<Vec<Correspondent>, StoreError> {
+        let low = prefix.trim().to_lowercase();
+        if low.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Every string starting with `low` sorts below `low` + U+10FFFF.
+        let high = format!("{low}\u{10FFFF}");
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT address_normalized,
+                    (SELECT a2.display_name FROM message_addresses a2
+                     WHERE a2.address_normalized = a.address_normalized AND a2.display_name IS NOT NULL
+                     ORDER BY a2.message_id DESC LIMIT 1),
+                    count(DISTINCT message_id) AS n
+             FROM message_addresses a
+             WHERE address_normalized >= ?1 AND address_normalized < ?2
+             GROUP BY address_normalized
+             ORDER BY n DESC, address_normalized
+             LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![low, high, limit], |r| {
+            Ok(Correspondent {
+                address: r.get(0)?,
+                display_name: r.get(1)?,
+                messages: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The email addresses of a record, in its order.
+    pub fn record_addresses(&self, record_id: i64) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT address FROM record_emails WHERE record_id = ?1 ORDER BY position",
+        )?;
+        let rows = stmt.query_map([record_id], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }

@@ -40,7 +40,53 @@ pub struct LedgerEntry {
     pub problems: Vec<String>,
 }
 
+/// A folder as the Email tab lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FolderOverview {
+    pub id: i64,
+    pub account_id: i64,
+    /// The name on the server, hierarchy included ("Clients/Acme").
+    pub name: String,
+    /// The hierarchy separator, to show "Acme" indented under "Clients".
+    pub delimiter: Option<String>,
+    /// inbox, sent, drafts, trash, archive, junk, all or flagged.
+    pub role: Option<String>,
+    pub unread: i64,
+    pub total: i64,
+}
+
 impl Store {
+    /// Every folder of every account with its unread and total counts,
+    /// by account, then the Inbox first, the other roles in a fixed order,
+    /// then the user's folders by name.
+    pub fn folder_overview(&self) -> Result<Vec<FolderOverview>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT f.id, f.account_id, f.name, f.delimiter, f.role,
+                    (SELECT count(*) FROM messages m WHERE m.folder_id = f.id AND m.is_seen = 0),
+                    (SELECT count(*) FROM messages m WHERE m.folder_id = f.id)
+             FROM folders f JOIN accounts a ON a.id = f.account_id
+             WHERE f.is_selectable = 1
+             ORDER BY a.name, f.account_id,
+                      CASE f.role WHEN 'inbox' THEN 0 WHEN 'drafts' THEN 1 WHEN 'sent' THEN 2
+                                  WHEN 'archive' THEN 3 WHEN 'all' THEN 4 WHEN 'flagged' THEN 5
+                                  WHEN 'junk' THEN 6 WHEN 'trash' THEN 7 ELSE 8 END,
+                      f.name COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(FolderOverview {
+                id: r.get(0)?,
+                account_id: r.get(1)?,
+                name: r.get(2)?,
+                delimiter: r.get(3)?,
+                role: r.get(4)?,
+                unread: r.get(5)?,
+                total: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Creates or updates a folder from the server's list; returns its id.
     pub fn upsert_folder(
         &mut self,

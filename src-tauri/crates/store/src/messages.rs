@@ -109,6 +109,10 @@ pub struct ThreadSummary {
     pub latest_at: i64,
     pub message_count: i64,
     pub unread_count: i64,
+    /// Some message of the thread is flagged.
+    pub is_flagged: bool,
+    /// Some message of the thread carries an attachment (inline images aside).
+    pub has_attachment: bool,
     /// Display names (or addresses) of the senders, in order of first message.
     pub participants: Vec<String>,
     /// The Message-IDs of the thread's messages, oldest first.
@@ -136,7 +140,29 @@ pub struct MessageView {
     pub text_plain: Option<String>,
     pub has_html: bool,
     pub attachment_names: Vec<String>,
+    /// The attachments to list, open and save (inline images aside: the
+    /// HTML body shows them).
+    pub attachments: Vec<AttachmentInfo>,
     pub parse_error: Option<String>,
+}
+
+/// An attachment as a conversation lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AttachmentInfo {
+    /// Its place in the message, to ask for its contents.
+    pub position: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+/// An attachment's contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentData {
+    pub filename: Option<String>,
+    pub content_type: String,
+    pub data: Vec<u8>,
 }
 
 /// Which threads to list.
@@ -145,6 +171,12 @@ pub struct ThreadFilter {
     pub account_id: Option<i64>,
     /// A folder role ("inbox", "sent", ...) or a folder name.
     pub folder: Option<String>,
+    /// One folder by id (the Email tab's folder list knows ids).
+    pub folder_id: Option<i64>,
+    /// The next page: threads listed after this (latest_at, id), the last
+    /// line of the previous page. Keyset paging stays fast deep in a
+    /// 100,000-message list, where OFFSET would walk every skipped row.
+    pub after: Option<(i64, i64)>,
     pub limit: u32,
 }
 
@@ -348,11 +380,25 @@ impl Store {
     pub fn list_threads(&self, filter: &ThreadFilter) -> Result<Vec<ThreadSummary>, StoreError> {
         let mut sql = String::from("SELECT t.id FROM threads t WHERE 1 = 1");
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
-        if filter.account_id.is_some() || filter.folder.is_some() {
+        if let Some((latest_at, id)) = filter.after {
+            args.push(latest_at.into());
+            args.push(id.into());
+            let n = args.len();
+            sql.push_str(&format!(
+                " AND (t.latest_at < ?{} OR (t.latest_at = ?{} AND t.id < ?{n}))",
+                n - 1,
+                n - 1
+            ));
+        }
+        if filter.account_id.is_some() || filter.folder.is_some() || filter.folder_id.is_some() {
             sql.push_str(" AND EXISTS (SELECT 1 FROM messages m LEFT JOIN folders f ON f.id = m.folder_id WHERE m.thread_id = t.id");
             if let Some(account) = filter.account_id {
                 args.push(account.into());
                 sql.push_str(&format!(" AND m.account_id = ?{}", args.len()));
+            }
+            if let Some(folder_id) = filter.folder_id {
+                args.push(folder_id.into());
+                sql.push_str(&format!(" AND m.folder_id = ?{}", args.len()));
             }
             if let Some(folder) = &filter.folder {
                 args.push(folder.to_lowercase().into());
@@ -386,6 +432,13 @@ impl Store {
         )?;
         let mut participants: Vec<String> = Vec::new();
         let mut message_ids = Vec::new();
+        let (is_flagged, has_attachment) = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM messages WHERE thread_id = ?1 AND is_flagged = 1),
+                    EXISTS (SELECT 1 FROM messages m JOIN attachments a ON a.message_id = m.id
+                            WHERE m.thread_id = ?1 AND a.is_inline = 0)",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         for row in stmt.query_map([id], |r| {
             Ok((
                 r.get::<_, Option<String>>(0)?,
@@ -408,6 +461,8 @@ impl Store {
             latest_at,
             message_count,
             unread_count,
+            is_flagged,
+            has_attachment,
             participants,
             message_ids,
         })
@@ -469,6 +524,7 @@ impl Store {
                         text_plain: r.get(11)?,
                         has_html: r.get(12)?,
                         attachment_names: Vec::new(),
+                        attachments: Vec::new(),
                         parse_error: r.get(13)?,
                     })
                 },
@@ -500,12 +556,50 @@ impl Store {
             }
         }
         let mut stmt = self.conn.prepare_cached(
-            "SELECT coalesce(filename, content_type) FROM attachments WHERE message_id = ?1 ORDER BY position",
+            "SELECT coalesce(filename, content_type), position, content_type, size_bytes, is_inline
+             FROM attachments WHERE message_id = ?1 ORDER BY position",
         )?;
-        for name in stmt.query_map([id], |r| r.get::<_, String>(0))? {
-            view.attachment_names.push(name?);
+        for row in stmt.query_map([id], |r| {
+            Ok((
+                AttachmentInfo {
+                    filename: r.get(0)?,
+                    position: r.get(1)?,
+                    content_type: r.get(2)?,
+                    size_bytes: r.get(3)?,
+                },
+                r.get::<_, bool>(4)?,
+            ))
+        })? {
+            let (info, is_inline) = row?;
+            view.attachment_names.push(info.filename.clone());
+            if !is_inline || !info.content_type.starts_with("image/") {
+                view.attachments.push(info);
+            }
         }
         Ok(Some(view))
+    }
+
+    /// An attachment's contents, by message and position.
+    pub fn attachment(
+        &self,
+        message_id: i64,
+        position: i64,
+    ) -> Result<Option<AttachmentData>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT filename, content_type, data FROM attachments
+                 WHERE message_id = ?1 AND position = ?2",
+                [message_id, position],
+                |r| {
+                    Ok(AttachmentData {
+                        filename: r.get(0)?,
+                        content_type: r.get(1)?,
+                        data: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
     }
 
     /// The raw source of a message, byte for byte as it arrived.

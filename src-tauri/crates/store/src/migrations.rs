@@ -88,6 +88,18 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0011_drafts.sql"),
         then: None,
     },
+    Migration {
+        version: 12,
+        name: "remote_content",
+        sql: include_str!("../migrations/0012_remote_content.sql"),
+        then: None,
+    },
+    Migration {
+        version: 13,
+        name: "unread_by_folder",
+        sql: include_str!("../migrations/0013_unread_by_folder.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this build writes.
@@ -221,6 +233,10 @@ mod tests {
         (
             11,
             "022d2c039d0261dee97eafd409517d316f3c9cb999b47c3c583a2f6967cac428",
+        ),
+        (
+            12,
+            "684cf4e25d12bb877f3ed3288f7ea74258efc317dc82189d437ba0e42447b9ab",
         ),
     ];
 

@@ -1,6 +1,7 @@
-// Every string the user can see. Chinese and Polish will be siblings of this file with the same
-// shape (the `Messages` type makes a missing key a compile error), so keep sentences whole:
-// word order differs between languages, so never build a sentence from fragments.
+// Every string the user can see. zh.ts and pl.ts are siblings of this file with the same shape
+// (the `Messages` type makes a missing key a compile error, catalogs.test.ts a changed argument
+// list): add each new string there too. Keep sentences whole: word order differs between
+// languages, so never build a sentence from fragments.
 
 import type { ImportField, JobStatus, PipelineStage, RecordKind } from "../ipc/bindings";
 
@@ -206,6 +207,21 @@ export const en = {
     savedAs: (name: string) => `Saved as ${name}.`,
     unlink: "Not about this person",
     unlinkHint: "Takes this message off this page for good; the mail itself stays.",
+    forward: "Forward",
+    flag: "Flag",
+    unflag: "Unflag",
+    split: "Split off",
+    splitHint: "Moves this message and the replies to it into a conversation of their own, for good.",
+    open: "Open",
+    save: "Save",
+    savedTo: (path: string) => `Saved to ${path}.`,
+    htmlTitle: "Message",
+    remoteBlocked: (count: number) =>
+      count === 1
+        ? "1 remote image or style was blocked to protect your privacy."
+        : `${count} remote images or styles were blocked to protect your privacy.`,
+    remoteLoad: "Load remote content",
+    remoteAlways: (sender: string) => `Always load from ${sender}`,
   },
   compose: {
     newTitle: "New message",
@@ -215,6 +231,7 @@ export const en = {
     cc: "Cc",
     bcc: "Bcc",
     addressesHint: "Separate several addresses with commas.",
+    suggestions: "Suggested addresses",
     subject: "Subject",
     body: "Message",
     template: "Template",
@@ -343,7 +360,59 @@ export const en = {
   email: {
     title: "Email",
     emptyTitle: "No mail accounts yet",
-    emptyBody: "Adding IMAP, POP3 and Microsoft or Google accounts comes with account setup; your mail will appear here then.",
+    emptyBody: "Add an account to see your mail here.",
+    folders: "Folders",
+    allInboxes: "All inboxes",
+    allSent: "All sent",
+    unread: (count: number) => (count === 1 ? "1 unread" : `${count} unread`),
+    searchLabel: "Search mail",
+    searchPlaceholder: "Search (from: to: subject: has:attachment before: after: in:)",
+    searchResults: (query: string) => `Results for ${query}`,
+    clearSearch: "Clear search",
+    threadList: "Conversations",
+    noThreads: "No conversations here.",
+    noResults: "Nothing matches this search.",
+    loadingMore: "Loading more…",
+    messages: (count: number) => (count === 1 ? "1 message" : `${count} messages`),
+    flagged: "Flagged",
+    hasAttachment: "Has attachments",
+    pickThread: "Select a conversation to read it.",
+    compose: "New message",
+    forwardTitle: "Forward",
+    archive: "Archive",
+    delete: "Delete",
+    markRead: "Mark as read",
+    markUnread: "Mark as unread",
+    moveTo: "Move to…",
+    merge: (count: number) => `Merge ${count} conversations`,
+    syncNow: "Sync now",
+    syncing: (folder: string, fetched: number, total: number) =>
+      total > 0 ? `Syncing ${folder}: ${fetched} of ${total}` : "Syncing…",
+    syncedAt: (when: string) => `Synced ${when}`,
+    neverSynced: "Not synced yet",
+    retry: "Retry",
+    needsPassword: "Sign-in failed: the password was refused.",
+    localAccount: "Imported mail",
+    palette: "Commands",
+    palettePlaceholder: "Type a command…",
+    paletteEmpty: "No command matches.",
+    commands: {
+      next: "Next conversation (j)",
+      previous: "Previous conversation (k)",
+      open: "Open conversation (Enter)",
+      reply: "Reply (r)",
+      replyAll: "Reply all (a)",
+      forward: "Forward (f)",
+      archive: "Archive (e)",
+      delete: "Delete (#)",
+      toggleRead: "Mark read or unread (u)",
+      toggleFlag: "Flag or unflag (s)",
+      search: "Search (/)",
+      compose: "New message (c)",
+      close: "Close (Esc)",
+      palette: "Command palette (Ctrl+K)",
+      syncNow: "Sync now",
+    },
   },
   notFound: {
     title: "Page not found",
@@ -374,6 +443,16 @@ export const en = {
   errors: {
     unexpected: (detail: string) => `Candor's core did not answer as expected: ${detail}`,
     dismiss: "Dismiss",
+  },
+  settings: {
+    title: "Settings",
+    language: "Language",
+    systemDefault: "System default",
+    systemMeans: (language: string) => `On this computer, System default means ${language}.`,
+    reloads: "Candor reloads its window to change the language.",
+    dates: (example: string, timeZone: string) =>
+      `Dates and times are shown like ${example}, in your computer's time zone (${timeZone}).`,
+    notSaved: (reason: string) => `The language could not be saved: ${reason}`,
   },
 };
 

@@ -3,8 +3,9 @@
 // this layer unwraps and normalises. When a command is added in Rust, add one line here.
 
 import { Channel } from "@tauri-apps/api/core";
-import { commands } from "./bindings";
+import { commands, events } from "./bindings";
 import type {
+  AddressSuggestion,
   ApiError,
   CandidateJob,
   ColumnMapping,
@@ -15,6 +16,8 @@ import type {
   ErrorCode,
   ImportFile,
   ImportRequest,
+  MailAccount,
+  MessageBody,
   PipelineEntry,
   PipelineStage,
   RecordDetail,
@@ -32,8 +35,11 @@ import type {
   SendOutcome,
   SessionStatus,
   SharedAddress,
+  SyncActivity,
   Template,
   ThreadDetail,
+  ThreadListQuery,
+  ThreadPage,
   ThreadSummary,
 } from "./bindings";
 import { t } from "../i18n";
@@ -76,6 +82,16 @@ export type {
   Template,
   ThreadDetail,
   ThreadSummary,
+  AddressSuggestion,
+  AttachmentInfo,
+  FolderOverview,
+  MailAccount,
+  MessageBody,
+  SyncActivity,
+  SyncPhase,
+  ThreadCursor,
+  ThreadListQuery,
+  ThreadPage,
 } from "./bindings";
 
 /** Codes from the core, plus one for failures that never reached it (IPC down, permission denied). */
@@ -195,7 +211,42 @@ export const api = {
   cancelImport: async (): Promise<void> => {
     await unwrap(() => commands.recordsImportCancel());
   },
+  addressSuggestions: (typed: string): Promise<AddressSuggestion[]> => unwrap(() => commands.addressSuggestions(typed)),
+  mailAccounts: (): Promise<MailAccount[]> => unwrap(() => commands.mailAccounts()),
+  mailThreads: (query: ThreadListQuery): Promise<ThreadPage> => unwrap(() => commands.mailThreads(query)),
+  searchMail: (query: string): Promise<ThreadSummary[]> => unwrap(() => commands.mailSearch(query)),
+  /** Read and/or flagged state of messages; null leaves that state as it is. */
+  markMail: (messageIds: number[], seen: boolean | null, flagged: boolean | null): Promise<number> =>
+    unwrap(() => commands.mailMark(messageIds, seen, flagged)),
+  /** To a folder by role ("archive") or name, in each message's own account. */
+  moveMail: (messageIds: number[], folder: string): Promise<number> =>
+    unwrap(() => commands.mailMove(messageIds, folder)),
+  deleteMail: (messageIds: number[]): Promise<number> => unwrap(() => commands.mailDelete(messageIds)),
+  splitThread: (messageId: number): Promise<ThreadDetail> => unwrap(() => commands.threadSplit(messageId)),
+  mergeThreads: (threadIds: number[]): Promise<ThreadDetail> => unwrap(() => commands.threadMerge(threadIds)),
+  syncNow: async (): Promise<void> => {
+    await unwrap(() => commands.syncNow());
+  },
+  /** Saves into the Downloads folder; returns the file's path. */
+  saveAttachment: (messageId: number, position: number): Promise<string> =>
+    unwrap(() => commands.attachmentSave(messageId, position)),
+  openAttachment: async (messageId: number, position: number): Promise<void> => {
+    await unwrap(() => commands.attachmentOpen(messageId, position));
+  },
+  openLink: async (url: string): Promise<void> => {
+    await unwrap(() => commands.linkOpen(url));
+  },
+  messageBody: (messageId: number, loadRemote: boolean): Promise<MessageBody> =>
+    unwrap(() => commands.messageBody(messageId, loadRemote)),
+  allowRemoteFrom: async (address: string): Promise<void> => {
+    await unwrap(() => commands.remoteAllowSender(address));
+  },
 };
+
+/** Calls `handler` with each account's sync progress; resolves to the function that stops it. */
+export function onSyncActivity(handler: (activity: SyncActivity) => void): Promise<() => void> {
+  return events.syncActivity.listen((event) => handler(event.payload));
+}
 
 /** The message to show for any error caught in a page, ApiFailure or not. */
 export function messageOf(error: unknown): string {

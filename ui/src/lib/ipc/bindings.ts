@@ -133,6 +133,18 @@ async sendingAccounts() : Promise<Result<SendingAccount[], ApiError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Candidates, contacts and past correspondents matching what the user
+ * typed in To, Cc or Bcc.
+ */
+async addressSuggestions(typed: string) : Promise<Result<AddressSuggestion[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("address_suggestions", { typed }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async templatesList() : Promise<Result<Template[], ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("templates_list") };
@@ -314,12 +326,163 @@ async recordsImportCancel() : Promise<Result<null, ApiError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async mailAccounts() : Promise<Result<MailAccount[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("mail_accounts") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async mailThreads(query: ThreadListQuery) : Promise<Result<ThreadPage, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("mail_threads", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Threads matching the search box's query (`from:`, `subject:`, ...).
+ */
+async mailSearch(query: string) : Promise<Result<ThreadSummary[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("mail_search", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Marks messages read or unread, flagged or not (`None` leaves it).
+ */
+async mailMark(messageIds: number[], seen: boolean | null, flagged: boolean | null) : Promise<Result<number, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("mail_mark", { messageIds, seen, flagged }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Moves messages to a folder of their account, by role ("archive",
+ * "inbox", "junk") or by name.
+ */
+async mailMove(messageIds: number[], folder: string) : Promise<Result<number, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("mail_move", { messageIds, folder }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Moves messages to the Trash, or deletes them for good from the Trash.
+ */
+async mailDelete(messageIds: number[]) : Promise<Result<number, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("mail_delete", { messageIds }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async threadSplit(messageId: number) : Promise<Result<ThreadDetail, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("thread_split", { messageId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async threadMerge(threadIds: number[]) : Promise<Result<ThreadDetail, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("thread_merge", { threadIds }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Syncs every account now (the status line's "Sync now" and "Retry").
+ */
+async syncNow() : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_now") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves an attachment in the user's Downloads folder; returns the path.
+ */
+async attachmentSave(messageId: number, position: number) : Promise<Result<string, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("attachment_save", { messageId, position }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens an attachment with the system's viewer for its type.
+ */
+async attachmentOpen(messageId: number, position: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("attachment_open", { messageId, position }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens a link from a message in the system browser (or mail program for
+ * mailto:). Only web and mail links: a message must not make the system
+ * open a file or run a program through some other scheme.
+ */
+async linkOpen(url: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("link_open", { url }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A message's HTML sanitized, remote content loaded only when `load_remote`
+ * or when the user always loads it from this sender.
+ */
+async messageBody(messageId: number, loadRemote: boolean) : Promise<Result<MessageBody, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("message_body", { messageId, loadRemote }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Always loads remote content in mail from this sender.
+ */
+async remoteAllowSender(address: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remote_allow_sender", { address }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
 /** user-defined events **/
 
 
+export const events = __makeEvents__<{
+syncActivity: SyncActivity
+}>({
+syncActivity: "sync-activity"
+})
 
 /** user-defined constants **/
 
@@ -328,10 +491,26 @@ async recordsImportCancel() : Promise<Result<null, ApiError>> {
 /** user-defined types **/
 
 /**
+ * One address to offer.
+ */
+export type AddressSuggestion = { address: string; name: string | null; 
+/**
+ * The candidate or contact it belongs to, when there is one.
+ */
+record_id: number | null; record_kind: RecordKind | null }
+/**
  * An error as the user sees it: a code, one sentence saying what happened and
  * what to do, and for invalid input the field at fault.
  */
 export type ApiError = { code: ErrorCode; message: string; field: string | null }
+/**
+ * An attachment as a conversation lists it.
+ */
+export type AttachmentInfo = { 
+/**
+ * Its place in the message, to ask for its contents.
+ */
+position: number; filename: string; content_type: string; size_bytes: number }
 /**
  * One job opening a candidate is in, as the candidate's page lists it.
  */
@@ -361,6 +540,10 @@ export type ComposeInput = { account: string; to: string[]; cc: string[]; bcc: s
  * The message answered (a local message id).
  */
 reply_to: number | null; reply_all: boolean; 
+/**
+ * The message forwarded (a local message id), its attachments with it.
+ */
+forward: number | null; 
 /**
  * A template filled in for this record.
  */
@@ -435,6 +618,22 @@ export type ErrorCode =
  */
 "storage"
 /**
+ * A folder as the Email tab lists it.
+ */
+export type FolderOverview = { id: number; account_id: number; 
+/**
+ * The name on the server, hierarchy included ("Clients/Acme").
+ */
+name: string; 
+/**
+ * The hierarchy separator, to show "Acme" indented under "Clients".
+ */
+delimiter: string | null; 
+/**
+ * inbox, sent, drafts, trash, archive, junk, all or flagged.
+ */
+role: string | null; unread: number; total: number }
+/**
  * A field of a candidate or contact that a column can fill.
  */
 export type ImportField = "first_name" | "last_name" | 
@@ -503,9 +702,54 @@ encoding: string | null }
 export type ImportedRecord = { row: number; id: number }
 export type JobStatus = "open" | "on_hold" | "filled" | "closed"
 /**
+ * An account as the Email tab's sidebar shows it.
+ */
+export type MailAccount = { id: number; name: string; email_address: string; 
+/**
+ * "imap", "pop3" or "local".
+ */
+protocol: string; 
+/**
+ * "connected", "error", "needs_password", "disconnected"...
+ */
+status: string; last_sync_at: number | null; 
+/**
+ * What went wrong at the last sync, with what to do.
+ */
+last_error: string | null; folders: FolderOverview[] }
+/**
+ * A message's body, ready to show.
+ */
+export type MessageBody = { 
+/**
+ * The sanitized HTML fragment; None when the message has no HTML.
+ * Remote images not loaded are `<img data-candor-blocked>` (with their
+ * size and alt text) for a placeholder.
+ */
+html: string | null; 
+/**
+ * The plain-text body (for an HTML-only message, text derived from it).
+ */
+text: string | null; 
+/**
+ * Remote images, CSS URLs and backgrounds kept out of `html`; the view
+ * offers to load them when this is not 0.
+ */
+remote_blocked: number; 
+/**
+ * The sender is on the "always load remote content" list, so remote
+ * content was loaded whatever `load_remote` said.
+ */
+remote_allowed_for_sender: boolean }
+/**
  * One message as a conversation view shows it.
  */
-export type MessageView = { id: number; thread_id: number | null; account_id: number; folder: string | null; message_id_header: string | null; subject: string; from_name: string | null; from_address: string | null; to: string[]; cc: string[]; sent_at: number | null; received_at: number; is_seen: boolean; is_flagged: boolean; text_plain: string | null; has_html: boolean; attachment_names: string[]; parse_error: string | null }
+export type MessageView = { id: number; thread_id: number | null; account_id: number; folder: string | null; message_id_header: string | null; subject: string; from_name: string | null; from_address: string | null; to: string[]; cc: string[]; sent_at: number | null; received_at: number; is_seen: boolean; is_flagged: boolean; text_plain: string | null; has_html: boolean; attachment_names: string[]; 
+/**
+ * The attachments to list, open and save (inline images aside: the
+ * HTML body shows them).
+ */
+attachments: AttachmentInfo[]; parse_error: string | null }
 /**
  * One candidate in a job opening's pipeline.
  */
@@ -736,12 +980,61 @@ export type SessionStatus =
  * also a contact, say. Both pages show the mail, and each says so.
  */
 export type SharedAddress = { address: string; record_id: number; kind: RecordKind; display_name: string }
-export type TAURI_CHANNEL<TSend> = null
+/**
+ * One account's sync, as it happens.
+ */
+export type SyncActivity = { account_id: number; account: string; phase: SyncPhase; 
+/**
+ * The folder being fetched, while syncing.
+ */
+folder: string | null; fetched: number; to_fetch: number; 
+/**
+ * Messages that arrived or went in this pass (when it ends): the UI
+ * reloads its lists only when something changed.
+ */
+changed: number; 
+/**
+ * What stopped the account, with what to do.
+ */
+error: string | null }
+/**
+ * Where an account's sync stands.
+ */
+export type SyncPhase = "syncing" | "synced" | "failed"
 export type Template = { id: number; name: string; subject: string; body: string; updated_at: number }
+/**
+ * Where a page of the thread list ends.
+ */
+export type ThreadCursor = { latest_at: number; id: number }
 /**
  * A conversation with its messages, oldest first.
  */
 export type ThreadDetail = { summary: ThreadSummary; messages: MessageView[] }
+/**
+ * Which conversations to list.
+ */
+export type ThreadListQuery = { 
+/**
+ * One folder, by id.
+ */
+folder_id: number | null; 
+/**
+ * Every account's folder of this role ("inbox", "sent"): the unified
+ * views. Ignored when `folder_id` is given.
+ */
+role: string | null; 
+/**
+ * The last thread of the previous page, for the next one.
+ */
+after: ThreadCursor | null; limit: number }
+/**
+ * One page of the thread list, newest activity first.
+ */
+export type ThreadPage = { threads: ThreadSummary[]; 
+/**
+ * Where the next page starts; None at the end of the list.
+ */
+next: ThreadCursor | null }
 /**
  * One line of a thread list.
  */
@@ -750,6 +1043,14 @@ export type ThreadSummary = { id: number; subject: string;
  * Unix seconds of the newest message.
  */
 latest_at: number; message_count: number; unread_count: number; 
+/**
+ * Some message of the thread is flagged.
+ */
+is_flagged: boolean; 
+/**
+ * Some message of the thread carries an attachment (inline images aside).
+ */
+has_attachment: boolean; 
 /**
  * Display names (or addresses) of the senders, in order of first message.
  */

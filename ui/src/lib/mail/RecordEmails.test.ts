@@ -53,6 +53,8 @@ const summary: ThreadSummary = {
   latest_at: 1_764_500_000,
   message_count: 1,
   unread_count: 1,
+  is_flagged: false,
+  has_attachment: true,
   participants: ["Celina Nowak"],
   message_ids: ["c1@x"],
 };
@@ -75,6 +77,7 @@ const question: MessageView = {
   text_plain: "When would suit you?\n\nOn Mon, Tom wrote:\n> Shall we talk?",
   has_html: false,
   attachment_names: ["CV.pdf"],
+  attachments: [{ position: 1, filename: "CV.pdf", content_type: "application/pdf", size_bytes: 48213 }],
   parse_error: null,
 };
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { addressOf, fileToBase64, joinAddresses, outcomeText, splitAddresses, splitTrailingQuote } from "./compose";
+import {
+  addressOf,
+  completeLast,
+  fileToBase64,
+  joinAddresses,
+  lastAddress,
+  outcomeText,
+  splitAddresses,
+  splitTrailingQuote,
+} from "./compose";
 
 describe("splitAddresses", () => {
   it("splits on commas, semicolons and new lines and drops blanks", () => {
@@ -62,5 +71,17 @@ describe("outcomeText", () => {
     expect(outcomeText({ ...base, state: "queued", error: "Connection refused." }, 1_000)).toMatch(
       /Connection refused\. It stays in the outbox/,
     );
+  });
+});
+
+describe("address completion", () => {
+  it("completes the address being typed, after the last separator outside quotes", () => {
+    expect(lastAddress("anna@x.pl, cel")).toBe("cel");
+    expect(lastAddress('"Nowak, Anna" <anna@x.pl>; bo')).toBe("bo");
+    expect(lastAddress("anna@x.pl, ")).toBe("");
+    expect(completeLast("anna@x.pl, cel", "Celina Nowak <celina@x.pl>")).toBe(
+      "anna@x.pl, Celina Nowak <celina@x.pl>, ",
+    );
+    expect(completeLast("cel", "celina@x.pl")).toBe("celina@x.pl, ");
   });
 });

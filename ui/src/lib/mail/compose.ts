@@ -26,6 +26,8 @@ export type ComposeStart = {
   /** The local id of the message answered, for In-Reply-To, References and the quote. */
   replyTo: number | null;
   replyAll: boolean;
+  /** The local id of a message forwarded, with its attachments. */
+  forward?: number | null;
 };
 
 /** What to tell the user about a message once the form has handed it over. */
@@ -58,6 +60,17 @@ export function splitAddresses(text: string): string[] {
   }
   out.push(current);
   return out.map((a) => a.trim()).filter((a) => a !== "");
+}
+
+/** The address being typed: what follows the last separator outside quotes. */
+export function lastAddress(text: string): string {
+  return splitAddresses(`${text}\u0000`).at(-1)?.replace("\u0000", "").trim() ?? "";
+}
+
+/** The field with the address being typed replaced by `mailbox`, ready for the next one. */
+export function completeLast(text: string, mailbox: string): string {
+  const done = splitAddresses(`${text}\u0000`).slice(0, -1);
+  return `${joinAddresses([...done, mailbox])}, `;
 }
 
 export function joinAddresses(addresses: readonly string[]): string {

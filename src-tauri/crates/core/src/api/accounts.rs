@@ -1,5 +1,7 @@
-//! Mail accounts. This slice has local accounts (imported mail); IMAP and POP3
-//! accounts come with the sync engine.
+//! Mail accounts: local accounts (imported mail), IMAP and POP3 accounts with
+//! a password, and accounts that sign in with Google or Microsoft (OAuth,
+//! see [`super::oauth`]); changing the password, trusting a server's own
+//! certificate, and testing the connection ([`super::connection`]).
 
 use candor_mail::address::parse_address;
 use candor_store::Store;
@@ -242,4 +244,158 @@ fn is_loopback(host: &str) -> bool {
         || host
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Replaces the account's password (or app-specific password) where it
+/// lives. An account stopped for a refused password is free to sync again.
+pub fn set_password(candor: &Candor, name: &str, password: &str) -> Result<(), ApiError> {
+    if password.is_empty() {
+        return Err(ApiError::invalid(
+            "password",
+            "Enter the password (or app-specific password).",
+        ));
+    }
+    let mut store = candor.store();
+    let id = resolve(&store, name)?;
+    let protocol = store
+        .incoming_server(id)?
+        .map(|s| s.protocol)
+        .unwrap_or_default();
+    if protocol == "local" {
+        return Err(ApiError::invalid(
+            "name",
+            format!(
+                "\"{}\" holds imported mail and has no server, so no password.",
+                name.trim()
+            ),
+        ));
+    }
+    if super::oauth::provider_of(&store.auth_kind(id)?.unwrap_or_default()).is_some() {
+        return Err(ApiError::invalid(
+            "name",
+            format!(
+                "\"{}\" signs in with its provider, not a password; use `candor account login {}`.",
+                name.trim(),
+                name.trim()
+            ),
+        ));
+    }
+    super::credentials::save(candor, &mut store, id, password)?;
+    if store.account_status(id)?.as_deref() == Some("needs_password") {
+        store.set_account_status(id, "new", None, false)?;
+    }
+    Ok(())
+}
+
+/// Trusts `certificate_pem` (a server certificate the user checked, for
+/// example by the fingerprint [`super::connection::test`] showed) for the
+/// account's servers, in place of any trusted before.
+pub fn trust_certificate(
+    candor: &Candor,
+    name: &str,
+    certificate_pem: &str,
+) -> Result<(), ApiError> {
+    let mut store = candor.store();
+    let id = resolve(&store, name)?;
+    if candor_mail::tls::client_config(Some(certificate_pem)).is_err()
+        || !certificate_pem.contains("BEGIN CERTIFICATE")
+    {
+        return Err(ApiError::invalid(
+            "certificate",
+            "That is not a PEM certificate (-----BEGIN CERTIFICATE-----).",
+        ));
+    }
+    store.set_pinned_certificate(id, Some(certificate_pem))?;
+    Ok(())
+}
+
+/// An account that signs in with Google or Microsoft. The servers default
+/// to the provider's (Gmail, Microsoft 365); the user name to the address.
+#[derive(Debug, Clone)]
+pub struct NewOAuthAccount {
+    pub provider: super::oauth::OAuthProvider,
+    pub name: String,
+    pub email: String,
+    /// The user name for IMAP and SMTP (default: the address).
+    pub username: Option<String>,
+    /// Other servers than the provider's (tests, or a provider's other region).
+    pub imap: Option<(String, u16, String)>,
+    pub smtp: Option<OutgoingSettings>,
+    pub pinned_certificate_pem: Option<String>,
+}
+
+/// Adds an account that signs in with its provider; it syncs once signed
+/// in ([`super::oauth::start_sign_in`]).
+pub fn add_oauth(candor: &Candor, a: NewOAuthAccount) -> Result<AccountSummary, ApiError> {
+    let name = a.name.trim();
+    if name.is_empty() {
+        return Err(ApiError::invalid("name", "Give the account a name."));
+    }
+    let email = parse_address(&a.email).map_err(|e| ApiError::invalid("email", format!("{e}.")))?;
+    let preset = super::oauth::preset_servers(a.provider);
+    let (host, port, security) =
+        a.imap
+            .clone()
+            .unwrap_or((preset.imap_host, preset.imap_port, preset.imap_security));
+    let outgoing = a.smtp.clone().unwrap_or(OutgoingSettings {
+        host: preset.smtp_host,
+        port: preset.smtp_port,
+        security: preset.smtp_security,
+    });
+    for (field, sec, h) in [
+        ("imap_security", &security, &host),
+        ("smtp_security", &outgoing.security, &outgoing.host),
+    ] {
+        if !matches!(sec.as_str(), "tls" | "starttls" | "none") {
+            return Err(ApiError::invalid(
+                field,
+                "Security is tls, starttls or none.",
+            ));
+        }
+        if sec == "none" && !is_loopback(h) {
+            return Err(ApiError::invalid(
+                field,
+                "Without TLS your sign-in would cross the network in clear; use tls or starttls.",
+            ));
+        }
+    }
+    let mut store = candor.store();
+    if store.account_id_by_name(name)?.is_some() {
+        return Err(ApiError::invalid(
+            "name",
+            format!("There is already an account named \"{name}\"; choose another name."),
+        ));
+    }
+    let username = a
+        .username
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .unwrap_or(&email)
+        .to_owned();
+    let id = store.insert_oauth_account(
+        &candor_store::accounts::NewServerAccount {
+            name: name.to_owned(),
+            email: email.clone(),
+            protocol: "imap".into(),
+            host: host.trim().to_owned(),
+            port,
+            security,
+            username,
+            pinned_certificate_pem: a.pinned_certificate_pem,
+            pop3_delete_after_days: None,
+            pop3_delete_when_deleted_here: false,
+            outgoing: Some((
+                outgoing.host.trim().to_owned(),
+                outgoing.port,
+                outgoing.security,
+            )),
+        },
+        super::oauth::auth_kind_of(a.provider),
+    )?;
+    store
+        .list_accounts()?
+        .into_iter()
+        .find(|x| x.id == id)
+        .ok_or_else(|| ApiError::not_found(format!("Account {id} vanished while being created.")))
 }

@@ -1,7 +1,9 @@
 //! Where an account's password lives: with the database key. In keyring mode
 //! that is the OS keyring (one entry per account); in passphrase mode (a
 //! machine without a keyring) it is the encrypted database. Never in clear,
-//! never in logs.
+//! never in logs. An account that signs in with OAuth keeps its tokens (the
+//! refresh token and the current access tokens, as one JSON value) the same
+//! way, in place of a password.
 
 use candor_store::{KeySource, Store};
 use zeroize::Zeroizing;
@@ -11,6 +13,49 @@ use crate::{ApiError, ErrorCode};
 
 fn keyring_entry(account_id: i64) -> String {
     format!("account-{account_id}-password")
+}
+
+fn oauth_keyring_entry(account_id: i64) -> String {
+    format!("account-{account_id}-oauth")
+}
+
+/// Saves an OAuth account's token set (JSON).
+pub(crate) fn save_tokens(
+    candor: &Candor,
+    store: &mut Store,
+    account_id: i64,
+    tokens: &str,
+) -> Result<(), ApiError> {
+    match store.key_source() {
+        KeySource::Keyring => candor
+            .vault()
+            .set(&oauth_keyring_entry(account_id), tokens)
+            .map_err(|reason| ApiError {
+                code: ErrorCode::KeyringUnavailable,
+                message: format!("The sign-in could not be saved in the OS keyring ({reason})."),
+                field: None,
+            }),
+        KeySource::Passphrase => Ok(store.set_account_secret(account_id, tokens)?),
+    }
+}
+
+/// An OAuth account's token set, if it has signed in.
+pub(crate) fn load_tokens(
+    candor: &Candor,
+    store: &Store,
+    account_id: i64,
+) -> Result<Option<Zeroizing<String>>, ApiError> {
+    match store.key_source() {
+        KeySource::Keyring => candor
+            .vault()
+            .get(&oauth_keyring_entry(account_id))
+            .map_err(|reason| ApiError {
+                code: ErrorCode::KeyringUnavailable,
+                message: format!("The OS keyring could not be read ({reason})."),
+                field: None,
+            }),
+        KeySource::Passphrase => Ok(store.account_secret(account_id)?),
+    }
 }
 
 pub(crate) fn save(
@@ -62,7 +107,8 @@ pub(crate) fn forget(candor: &Candor, store: &Store, account_id: i64) -> Result<
     match store.key_source() {
         KeySource::Keyring => candor
             .vault()
-            .delete(&keyring_entry(account_id))
+            .delete(&oauth_keyring_entry(account_id))
+            .and_then(|()| candor.vault().delete(&keyring_entry(account_id)))
             .map_err(|reason| ApiError {
                 code: ErrorCode::KeyringUnavailable,
                 message: format!(

@@ -3,12 +3,18 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod attachments;
+pub mod completion;
+pub mod connection;
 mod credentials;
 pub mod db;
 pub mod demo;
 pub mod drafts;
 pub mod import;
 mod mail;
+pub mod mailbox;
+pub mod message_body;
+pub mod oauth;
 pub mod pipeline;
 pub mod record_import;
 pub mod records;

@@ -591,7 +591,7 @@ pub(super) async fn send_account(
         );
         return Ok(Vec::new());
     };
-    let (server, due, password, incoming) = {
+    let (server, due, incoming) = {
         let store = candor.store();
         let Some(server) = store.outgoing_server(account_id)? else {
             return Ok(Vec::new());
@@ -600,10 +600,13 @@ pub(super) async fn send_account(
         if due.is_empty() {
             return Ok(Vec::new());
         }
-        let password = super::credentials::load(candor, &store, account_id, &server.name)?;
         let incoming = store.incoming_server(account_id)?;
-        (server, due, password, incoming)
+        (server, due, incoming)
     };
+    // The password, or a fresh access token for an account that signs in
+    // with its provider.
+    let (password, mechanism) =
+        super::oauth::mail_secret(candor, account_id, &server.name, false).await?;
     let smtp_login = ServerLogin {
         host: server.host.clone(),
         port: server.port,
@@ -611,6 +614,7 @@ pub(super) async fn send_account(
         username: server.username.clone(),
         password: password.clone(),
         pinned_certificate_pem: server.pinned_certificate_pem.clone(),
+        mechanism,
     };
     let imap_login = incoming
         .filter(|i| i.protocol == "imap")
@@ -621,6 +625,7 @@ pub(super) async fn send_account(
             username: i.username.unwrap_or_default(),
             password,
             pinned_certificate_pem: i.pinned_certificate_pem,
+            mechanism,
         });
     let file_in_sent = imap_login
         .as_ref()

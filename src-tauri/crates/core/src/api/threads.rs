@@ -31,6 +31,7 @@ pub fn list(
         account_id,
         folder: folder.map(str::to_owned),
         limit,
+        ..ThreadFilter::default()
     })?)
 }
 

@@ -5,11 +5,16 @@
 //! wakes the watch loop, which runs the account's ordinary sync. It wakes it
 //! once after each (re)connection too, because mail may have arrived while
 //! it was not listening. A dropped connection is retried with back-off; a
-//! server without IDLE leaves the account to the periodic sync.
+//! server without IDLE leaves the account to the periodic sync. An access
+//! token the server refuses (or a session it ended because the token
+//! expired) ends the idler after waking the watch loop: the account's sync
+//! takes a fresh token, and a new idler starts with it.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use candor_mail::imap::{IdleOutcome, ImapSession, ServerLogin};
+use candor_mail::imap::{IdleOutcome, ImapError, ImapSession, ServerLogin};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
@@ -24,7 +29,14 @@ const RECONNECT: Duration = Duration::from_secs(15);
 
 /// A running idler; stopped when dropped.
 #[derive(Debug)]
-pub(super) struct Idler(JoinHandle<()>);
+pub(super) struct Idler(JoinHandle<()>, Arc<AtomicBool>);
+
+impl Idler {
+    /// Whether the idler stopped because the server refused its access token.
+    pub(super) fn token_refused(&self) -> bool {
+        self.1.load(Ordering::Relaxed)
+    }
+}
 
 impl Drop for Idler {
     fn drop(&mut self) {
@@ -35,12 +47,19 @@ impl Drop for Idler {
 /// Starts idling on the account's Inbox; `wake` hears the account's id
 /// whenever it should be synced.
 pub(super) fn spawn(account_id: i64, login: ServerLogin, wake: UnboundedSender<i64>) -> Idler {
-    Idler(tokio::spawn(async move {
+    let token_refused = Arc::new(AtomicBool::new(false));
+    let refused = Arc::clone(&token_refused);
+    let task = tokio::spawn(async move {
         let mut failures = 0;
         loop {
             let started = tokio::time::Instant::now();
             match listen(account_id, &login, &wake).await {
                 Ok(Stop::NoIdle | Stop::Unheard) => return,
+                Err(ImapError::TokenRejected { .. } | ImapError::TokenExpired { .. }) => {
+                    refused.store(true, Ordering::Relaxed);
+                    let _ = wake.send(account_id);
+                    return;
+                }
                 Err(reason) => {
                     // A connection that lived a while was healthy: start the
                     // back-off afresh.
@@ -53,7 +72,8 @@ pub(super) fn spawn(account_id: i64, login: ServerLogin, wake: UnboundedSender<i
                 }
             }
         }
-    }))
+    });
+    Idler(task, token_refused)
 }
 
 enum Stop {

@@ -136,16 +136,23 @@ pub(super) enum Incoming {
     Pop3(ServerLogin),
 }
 
-/// The account's name and how to reach its incoming server.
-fn incoming(candor: &Candor, account_id: i64) -> Result<(String, Incoming), ApiError> {
-    let store = candor.store();
-    let server = store
+/// The account's name and how to reach its incoming server: with its
+/// password, or for an account that signs in with its provider a fresh
+/// access token (refreshed now with `force_refresh`).
+async fn incoming(
+    candor: &Candor,
+    account_id: i64,
+    force_refresh: bool,
+) -> Result<(String, Incoming), ApiError> {
+    let server = candor
+        .store()
         .incoming_server(account_id)?
         .ok_or_else(|| ApiError::not_found(format!("Account {account_id} does not exist.")))?;
     if server.protocol == "local" {
         return Ok((server.name, Incoming::Local));
     }
-    let password = super::credentials::load(candor, &store, account_id, &server.name)?;
+    let (password, mechanism) =
+        super::oauth::mail_secret(candor, account_id, &server.name, force_refresh).await?;
     let security = match server.security.as_deref() {
         Some("starttls") => Security::StartTls,
         Some("none") => Security::None,
@@ -158,6 +165,7 @@ fn incoming(candor: &Candor, account_id: i64) -> Result<(String, Incoming), ApiE
         username: server.username.clone().unwrap_or_default(),
         password,
         pinned_certificate_pem: server.pinned_certificate_pem.clone(),
+        mechanism,
     };
     let incoming = if server.protocol == "pop3" {
         Incoming::Pop3(login)
@@ -172,8 +180,28 @@ async fn sync_account(
     account_id: i64,
     progress: &mut (dyn FnMut(SyncProgress) + Send),
 ) -> Result<AccountSyncReport, ApiError> {
-    let (name, incoming) = match incoming(candor, account_id) {
+    let (name, incoming) = match incoming(candor, account_id, false).await {
         Ok(found) => found,
+        // A sign-in that is missing or was refused stops this account only
+        // (the OAuth module has set its status), and says what to do.
+        Err(e) if super::oauth::is_oauth(candor, account_id)? => {
+            let name = candor
+                .store()
+                .incoming_server(account_id)?
+                .map(|s| s.name)
+                .unwrap_or_default();
+            if candor.store().account_status(account_id)?.as_deref() != Some("needs_sign_in") {
+                // The provider could not be reached: try again later.
+                candor
+                    .store()
+                    .set_account_status(account_id, "error", Some(&e.message), false)?;
+            }
+            return Ok(AccountSyncReport {
+                account: name,
+                error: Some(e.message),
+                ..AccountSyncReport::default()
+            });
+        }
         // A missing password stops this account only, and says what to do.
         Err(e) if e.code == ErrorCode::NotFound || e.code == ErrorCode::KeyringUnavailable => {
             let name = candor
@@ -219,7 +247,29 @@ async fn sync_account(
                 other => ImapError::Protocol(other.to_string()),
             }),
         Incoming::Imap(config) => {
-            sync_folders(candor, account_id, config, &name, &mut report, progress).await
+            match sync_folders(candor, account_id, config, &name, &mut report, progress).await {
+                // The server refused the access token or ended the session
+                // when it expired: once more with a fresh one. Syncing
+                // resumes where it stopped, so nothing is fetched twice.
+                Err(ImapError::TokenRejected { .. } | ImapError::TokenExpired { .. })
+                    if super::oauth::is_oauth(candor, account_id)? =>
+                {
+                    tracing::info!(account = %name, "reconnecting with a fresh access token");
+                    report.folders.clear();
+                    match self::incoming(candor, account_id, true).await {
+                        Ok((_, Incoming::Imap(fresh))) => {
+                            sync_folders(candor, account_id, &fresh, &name, &mut report, progress)
+                                .await
+                        }
+                        Ok(_) => Ok(()),
+                        Err(e) => {
+                            report.error = Some(e.message);
+                            return Ok(report);
+                        }
+                    }
+                }
+                other => other,
+            }
         }
     };
     let mut store = candor.store();
@@ -228,6 +278,7 @@ async fn sync_account(
         Err(e) => {
             let status = match e {
                 ImapError::AuthenticationFailed { .. } => "needs_password",
+                ImapError::TokenRejected { .. } | ImapError::TokenExpired { .. } => "needs_sign_in",
                 _ => "error",
             };
             let message = e.to_string();
@@ -483,14 +534,33 @@ async fn sync_folder(
     Ok(line)
 }
 
-/// Keeps every account in sync: each is synced every `interval`, and at once
-/// when IDLE on its Inbox reports a change; an account that fails backs off
-/// on its own schedule (the others carry on), and `report` hears about each
-/// pass. Runs until `stop` resolves.
+/// What `watch` reports as it goes.
+#[derive(Debug)]
+pub enum WatchEvent<'a> {
+    /// An account's pass began.
+    Started { account_id: i64, account: &'a str },
+    /// Messages are being fetched (sent per batch).
+    Progress {
+        account_id: i64,
+        progress: &'a SyncProgress,
+    },
+    /// An account's pass ended, synced or not.
+    Finished {
+        account_id: i64,
+        report: &'a AccountSyncReport,
+    },
+}
+
+/// Keeps every account in sync: each is synced every `interval`, at once
+/// when IDLE on its Inbox reports a change, and at once when `sync_now`
+/// says so (the user's "Sync now"); an account that fails backs off on its
+/// own schedule (the others carry on), and `events` hears about each pass
+/// and its progress. Runs until `stop` resolves.
 pub async fn watch(
     candor: &Candor,
     interval: std::time::Duration,
-    report: &mut (dyn FnMut(&AccountSyncReport) + Send),
+    sync_now: &mut tokio::sync::mpsc::UnboundedReceiver<()>,
+    events: &mut (dyn FnMut(WatchEvent<'_>) + Send),
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<(), ApiError> {
     use tokio::time::Instant;
@@ -499,27 +569,47 @@ pub async fn watch(
     let mut due: HashMap<i64, Instant> = HashMap::new();
     let mut idlers: HashMap<i64, idle::Idler> = HashMap::new();
     let (wake, mut woken) = tokio::sync::mpsc::unbounded_channel::<i64>();
-    let mut progress = |_: SyncProgress| {};
     tokio::pin!(stop);
     loop {
         let ids = candor.store().account_ids()?;
         // Accounts removed meanwhile stop idling.
         idlers.retain(|id, _| ids.contains(id));
+        // An idler whose access token was refused has stopped; the next
+        // successful sync starts a new one with a fresh token.
+        idlers.retain(|_, idler| !idler.token_refused());
         let now = Instant::now();
         for id in ids {
             if due.get(&id).is_some_and(|at| *at > now) {
                 continue;
             }
+            let name = candor
+                .store()
+                .incoming_server(id)?
+                .map(|s| s.name)
+                .unwrap_or_default();
+            events(WatchEvent::Started {
+                account_id: id,
+                account: &name,
+            });
+            let mut progress = |p: SyncProgress| {
+                events(WatchEvent::Progress {
+                    account_id: id,
+                    progress: &p,
+                });
+            };
             let result = sync_account(candor, id, &mut progress).await?;
             let failed = result.error.is_some();
             let count = failures.entry(id).or_insert(0);
             *count = if failed { count.saturating_add(1) } else { 0 };
             due.insert(id, Instant::now() + schedule::next_delay(interval, *count));
             rethread_if_changed(candor, std::slice::from_ref(&result))?;
-            report(&result);
+            events(WatchEvent::Finished {
+                account_id: id,
+                report: &result,
+            });
             if !failed
                 && !idlers.contains_key(&id)
-                && let Ok((_, Incoming::Imap(login))) = incoming(candor, id)
+                && let Ok((_, Incoming::Imap(login))) = incoming(candor, id, false).await
             {
                 idlers.insert(id, idle::spawn(id, login, wake.clone()));
             }
@@ -543,6 +633,11 @@ pub async fn watch(
             Some(id) = woken.recv() => {
                 // New mail (or a reconnected idler): sync that account now.
                 due.insert(id, Instant::now());
+            }
+            Some(()) = sync_now.recv() => {
+                // The user asked: every account now, back-off forgotten.
+                due.clear();
+                failures.clear();
             }
         }
     }

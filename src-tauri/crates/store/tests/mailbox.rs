@@ -1,0 +1,200 @@
+//! What the Email tab reads: each folder's unread and total counts, and the
+//! thread list page by page (keyset paging: a page starts after the last
+//! thread of the one before, so a list that changes between pages neither
+//! repeats nor skips a thread).
+
+use candor_store::Store;
+use candor_store::messages::{AddressRole, Inserted, NewAddress, NewMessage, ThreadFilter};
+
+mod common;
+
+fn message(account_id: i64, folder_id: i64, n: i64, seen: bool) -> NewMessage {
+    NewMessage {
+        account_id,
+        folder_id,
+        uid: None,
+        pop3_uidl: None,
+        message_id_header: Some(format!("m{n}@test")),
+        in_reply_to: None,
+        references: None,
+        subject: format!("Subject {n}"),
+        sent_at: Some(1_764_000_000 + n),
+        received_at: 1_764_000_000 + n,
+        is_seen: seen,
+        is_flagged: n == 3,
+        is_answered: false,
+        is_draft: false,
+        addresses: vec![NewAddress {
+            role: AddressRole::From,
+            address: format!("sender{n}@test"),
+            display_name: None,
+        }],
+        text_plain: Some("Hello".into()),
+        text_html: None,
+        attachments: Vec::new(),
+        parse_error: None,
+        raw: format!("Message-ID: <m{n}@test>\r\n\r\nHello\r\n").into_bytes(),
+    }
+}
+
+/// One thread per message, as threading would make of unrelated mail.
+fn thread_each(store: &mut Store, stored: Vec<Inserted>) {
+    let groups: Vec<Vec<i64>> = stored
+        .into_iter()
+        .map(|s| match s {
+            Inserted::New(id) | Inserted::Duplicate(id) => vec![id],
+        })
+        .collect();
+    store.apply_threads(&groups).expect("threads");
+}
+
+#[test]
+fn folders_carry_their_unread_and_total_counts_inbox_first() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut store = common::open_store(tmp.path(), "mailbox test");
+    let account = store
+        .insert_local_account("Work", "me@test")
+        .expect("account");
+    let archive = store
+        .ensure_folder(account, "Archive", Some("archive"))
+        .expect("folder");
+    let clients = store
+        .ensure_folder(account, "Clients/Acme", None)
+        .expect("folder");
+    let inbox = store
+        .ensure_folder(account, "INBOX", Some("inbox"))
+        .expect("folder");
+    let stored = store
+        .insert_messages(&[
+            message(account, inbox, 1, false),
+            message(account, inbox, 2, false),
+            message(account, inbox, 3, true),
+            message(account, archive, 4, true),
+            message(account, clients, 5, false),
+        ])
+        .expect("insert");
+    thread_each(&mut store, stored);
+
+    let folders = store.folder_overview().expect("folders");
+    let summary: Vec<(&str, i64, i64)> = folders
+        .iter()
+        .map(|f| (f.name.as_str(), f.unread, f.total))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![("INBOX", 2, 3), ("Archive", 0, 1), ("Clients/Acme", 1, 1)],
+        "the Inbox first, then roles, then the user's folders"
+    );
+}
+
+#[test]
+fn thread_pages_follow_on_without_repeats_or_gaps() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut store = common::open_store(tmp.path(), "mailbox test");
+    let account = store
+        .insert_local_account("Work", "me@test")
+        .expect("account");
+    let inbox = store
+        .ensure_folder(account, "INBOX", Some("inbox"))
+        .expect("folder");
+    let other = store.ensure_folder(account, "Other", None).expect("folder");
+    let messages: Vec<NewMessage> = (1..=25)
+        .map(|n| message(account, if n % 5 == 0 { other } else { inbox }, n, true))
+        .collect();
+    let stored = store.insert_messages(&messages).expect("insert");
+    thread_each(&mut store, stored);
+
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .list_threads(&ThreadFilter {
+                folder: Some("inbox".into()),
+                after,
+                limit: 7,
+                ..ThreadFilter::default()
+            })
+            .expect("page");
+        if page.is_empty() {
+            break;
+        }
+        after = page.last().map(|t| (t.latest_at, t.id));
+        seen.extend(page.into_iter().map(|t| t.subject));
+    }
+    let expected: Vec<String> = (1..=25)
+        .rev()
+        .filter(|n| n % 5 != 0)
+        .map(|n| format!("Subject {n}"))
+        .collect();
+    assert_eq!(seen, expected, "newest first, every Inbox thread once");
+
+    let one_folder = store
+        .list_threads(&ThreadFilter {
+            folder_id: Some(other),
+            limit: 50,
+            ..ThreadFilter::default()
+        })
+        .expect("folder page");
+    assert_eq!(one_folder.len(), 5);
+    let flagged = store
+        .list_threads(&ThreadFilter {
+            limit: 50,
+            ..ThreadFilter::default()
+        })
+        .expect("all")
+        .into_iter()
+        .filter(|t| t.is_flagged)
+        .map(|t| t.subject)
+        .collect::<Vec<_>>();
+    assert_eq!(
+        flagged,
+        vec!["Subject 3"],
+        "a thread knows it holds a flagged message"
+    );
+}
+
+#[test]
+fn correspondents_complete_by_address_prefix_most_frequent_first() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut store = common::open_store(tmp.path(), "mailbox test");
+    let account = store
+        .insert_local_account("Work", "me@test")
+        .expect("account");
+    let inbox = store
+        .ensure_folder(account, "INBOX", Some("inbox"))
+        .expect("folder");
+    let from = |n: i64, address: &str, name: Option<&str>| {
+        let mut m = message(account, inbox, n, true);
+        m.addresses = vec![NewAddress {
+            role: AddressRole::From,
+            address: address.into(),
+            display_name: name.map(str::to_owned),
+        }];
+        m
+    };
+    store
+        .insert_messages(&[
+            from(1, "Anna.Nowak@x.pl", None),
+            from(2, "anna.nowak@x.pl", Some("Anna Nowak")),
+            from(3, "annika@y.se", Some("Annika")),
+            from(4, "anna.nowak@x.pl", None),
+            from(5, "bob@z.com", Some("Bob")),
+        ])
+        .expect("insert");
+
+    let found = store.correspondents("ANN", 10).expect("correspondents");
+    let summary: Vec<(&str, Option<&str>, i64)> = found
+        .iter()
+        .map(|c| (c.address.as_str(), c.display_name.as_deref(), c.messages))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("anna.nowak@x.pl", Some("Anna Nowak"), 3),
+            ("annika@y.se", Some("Annika"), 1)
+        ],
+        "case ignored, the most frequent first, with the name last seen"
+    );
+    assert!(store.correspondents("  ", 10).expect("empty").is_empty());
+    assert!(store.correspondents("zz", 10).expect("none").is_empty());
+}
