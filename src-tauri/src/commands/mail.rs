@@ -40,6 +40,16 @@ pub async fn record_shared_addresses(
     records::shared_addresses(&*state.candor()?, id)
 }
 
+/// The records behind a conversation's addresses, to link its people.
+#[tauri::command]
+#[specta::specta]
+pub async fn records_for_addresses(
+    state: State<'_, AppState>,
+    addresses: Vec<String>,
+) -> Result<Vec<SharedAddress>, ApiError> {
+    records::known_people(&*state.candor()?, &addresses)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn record_from_sender(

@@ -1,6 +1,7 @@
 //! Tauri commands: thin adapters from the UI to `candor_core::api`, one module
 //! per area, mirroring the core's `api/` modules.
 
+mod accounts;
 mod import;
 mod mail;
 mod mailbox;
@@ -27,6 +28,7 @@ pub fn bindings_builder() -> tauri_specta::Builder<tauri::Wry> {
             mail::record_emails,
             mail::record_shared_addresses,
             mail::record_from_sender,
+            mail::records_for_addresses,
             mail::record_unlink,
             mail::thread_get,
             mail::sending_accounts,
@@ -58,6 +60,10 @@ pub fn bindings_builder() -> tauri_specta::Builder<tauri::Wry> {
             mailbox::thread_split,
             mailbox::thread_merge,
             mailbox::sync_now,
+            accounts::account_test,
+            accounts::account_set_password,
+            accounts::account_trust_certificate,
+            accounts::account_sign_in,
             mailbox::attachment_save,
             mailbox::attachment_open,
             mailbox::link_open,

@@ -19,6 +19,7 @@ const api = vi.hoisted(() => ({
   getDraft: vi.fn(),
   saveDraft: vi.fn(),
   discardDraft: vi.fn(),
+  recordsForAddresses: vi.fn(),
 }));
 vi.mock("../lib/ipc/api", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../lib/ipc/api")>()),
@@ -100,6 +101,9 @@ beforeEach(() => {
   api.getThread.mockResolvedValue(detail);
   api.markMail.mockResolvedValue(1);
   api.moveMail.mockResolvedValue(1);
+  api.recordsForAddresses.mockResolvedValue([
+    { address: "celina@example.pl", record_id: 7, kind: "candidate", display_name: "Celina Nowak" },
+  ]);
 });
 
 describe("the Email tab", () => {
@@ -127,6 +131,21 @@ describe("the Email tab", () => {
     expect(api.getThread).toHaveBeenCalledWith(1);
     expect(api.markMail).toHaveBeenCalledWith([100], true, null);
     expect(get(root, '[data-testid="thread-row"]').classList.contains("unread")).toBe(false);
+  });
+
+  it("links the people of a conversation to their records", async () => {
+    const root = render(EmailPage, {});
+    await settle();
+    key("j");
+    await settle();
+    expect(api.recordsForAddresses).toHaveBeenCalledWith(
+      expect.arrayContaining(["celina@example.pl", "me@agency.example"]),
+    );
+    const link = get<HTMLAnchorElement>(root, '[data-testid="person-link"]');
+    expect(link.getAttribute("href")).toBe("#/candidates/7");
+    expect(link.textContent).toContain("celina@example.pl");
+    // A known sender is not offered as a new record.
+    expect(root.textContent).not.toContain("Save sender as");
   });
 
   it("archives with e: the conversation leaves the list at once, only its Inbox messages move", async () => {

@@ -7,6 +7,7 @@ import { commands, events } from "./bindings";
 import type {
   AddressSuggestion,
   ApiError,
+  ConnectionReport,
   CandidateJob,
   ColumnMapping,
   ComposeInput,
@@ -84,6 +85,9 @@ export type {
   ThreadSummary,
   AddressSuggestion,
   AttachmentInfo,
+  ConnectionProblem,
+  ConnectionReport,
+  ConnectionProblemKind,
   FolderOverview,
   MailAccount,
   MessageBody,
@@ -162,6 +166,8 @@ export const api = {
   },
   recordEmails: (id: number): Promise<ThreadSummary[]> => unwrap(() => commands.recordEmails(id)),
   sharedAddresses: (id: number): Promise<SharedAddress[]> => unwrap(() => commands.recordSharedAddresses(id)),
+  recordsForAddresses: (addresses: string[]): Promise<SharedAddress[]> =>
+    unwrap(() => commands.recordsForAddresses(addresses)),
   recordFromSender: (messageId: number, kind: RecordKind): Promise<RecordDetail> =>
     unwrap(() => commands.recordFromSender(messageId, kind)),
   unlinkMessage: async (messageId: number, recordId: number): Promise<void> => {
@@ -224,6 +230,18 @@ export const api = {
   deleteMail: (messageIds: number[]): Promise<number> => unwrap(() => commands.mailDelete(messageIds)),
   splitThread: (messageId: number): Promise<ThreadDetail> => unwrap(() => commands.threadSplit(messageId)),
   mergeThreads: (threadIds: number[]): Promise<ThreadDetail> => unwrap(() => commands.threadMerge(threadIds)),
+  /** Logs in to the account's servers and says what is wrong, if anything. */
+  testAccount: (name: string): Promise<ConnectionReport> => unwrap(() => commands.accountTest(name)),
+  setAccountPassword: async (name: string, password: string): Promise<void> => {
+    await unwrap(() => commands.accountSetPassword(name, password));
+  },
+  trustCertificate: async (name: string, certificatePem: string): Promise<void> => {
+    await unwrap(() => commands.accountTrustCertificate(name, certificatePem));
+  },
+  /** Opens the provider's sign-in page and resolves once the user has signed in there. */
+  signIn: async (name: string): Promise<void> => {
+    await unwrap(() => commands.accountSignIn(name));
+  },
   syncNow: async (): Promise<void> => {
     await unwrap(() => commands.syncNow());
   },

@@ -106,6 +106,17 @@ async recordFromSender(messageId: number, kind: RecordKind) : Promise<Result<Rec
 }
 },
 /**
+ * The records behind a conversation's addresses, to link its people.
+ */
+async recordsForAddresses(addresses: string[]) : Promise<Result<SharedAddress[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("records_for_addresses", { addresses }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Takes a message off a record's page by hand; it stays off through
  * resyncs and address changes.
  */
@@ -416,6 +427,54 @@ async syncNow() : Promise<Result<null, ApiError>> {
 }
 },
 /**
+ * Logs in to the account's incoming and outgoing servers and reports what
+ * failed; fetches and sends nothing.
+ */
+async accountTest(name: string) : Promise<Result<ConnectionReport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("account_test", { name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves a new password for the account (in the keyring) and syncs it.
+ */
+async accountSetPassword(name: string, password: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("account_set_password", { name, password }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Trusts this certificate (PEM, as the check reported it) for the
+ * account's servers, and syncs it.
+ */
+async accountTrustCertificate(name: string, certificatePem: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("account_trust_certificate", { name, certificatePem }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Signs an OAuth account (Google, Microsoft 365) in again: opens the
+ * provider's sign-in page in the system browser, waits for its answer on
+ * the loopback port, keeps the new tokens in the keyring, and syncs.
+ */
+async accountSignIn(name: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("account_sign_in", { name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Saves an attachment in the user's Downloads folder; returns the path.
  */
 async attachmentSave(messageId: number, position: number) : Promise<Result<string, ApiError>> {
@@ -565,6 +624,66 @@ state: string;
  * The server's or network's words when it did not go out.
  */
 error: string | null; send_at: number }
+/**
+ * One failed check.
+ */
+export type ConnectionProblem = { kind: ConnectionProblemKind; 
+/**
+ * One or two sentences: what happened and what to do.
+ */
+message: string; 
+/**
+ * The SHA-256 fingerprint of an untrusted certificate (`AB:CD:...`).
+ */
+fingerprint: string | null; 
+/**
+ * That certificate (PEM), to trust it if the user decides to.
+ */
+certificate_pem: string | null }
+/**
+ * What kind of problem a check found, for code (the UI picks the remedy).
+ */
+export type ConnectionProblemKind = 
+/**
+ * The server refused the user name or password.
+ */
+"wrong_password" | 
+/**
+ * The provider's sign-in is missing, expired or was refused.
+ */
+"sign_in_needed" | 
+/**
+ * No password is saved for the account.
+ */
+"no_password" | 
+/**
+ * The server could not be reached (name, port, network).
+ */
+"unreachable" | 
+/**
+ * The server's certificate is not trusted; `fingerprint` says which.
+ */
+"untrusted_certificate" | 
+/**
+ * TLS failed for another reason, or STARTTLS is not offered.
+ */
+"tls" | 
+/**
+ * The server did not answer in time.
+ */
+"timeout" | 
+/**
+ * The server answered something unexpected.
+ */
+"protocol"
+/**
+ * Both checks of an account.
+ */
+export type ConnectionReport = { account: string; incoming: ServerCheck; 
+/**
+ * None when the account does not send.
+ */
+outgoing: ServerCheck | null }
 /**
  * A saved draft and where it was written from.
  */
@@ -958,6 +1077,14 @@ state: string; error: string | null }
  * An account the compose form can send from.
  */
 export type SendingAccount = { name: string; email_address: string }
+/**
+ * One server's check.
+ */
+export type ServerCheck = { 
+/**
+ * "imap", "pop3" or "smtp".
+ */
+protocol: string; host: string; port: number; ok: boolean; problem: ConnectionProblem | null }
 /**
  * Where the app stands with its database, for the UI's first screen.
  */

@@ -13,6 +13,7 @@ const api = vi.hoisted(() => ({
   renderTemplate: vi.fn(),
   send: vi.fn(),
   recordFromSender: vi.fn(),
+  recordsForAddresses: vi.fn(() => Promise.resolve([])),
   unlinkMessage: vi.fn(),
   getDraft: vi.fn(),
   saveDraft: vi.fn(),

@@ -18,7 +18,7 @@ use crate::ApiError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
-pub enum ProblemKind {
+pub enum ConnectionProblemKind {
     /// The server refused the user name or password.
     WrongPassword,
     /// The provider's sign-in is missing, expired or was refused.
@@ -41,7 +41,7 @@ pub enum ProblemKind {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ConnectionProblem {
-    pub kind: ProblemKind,
+    pub kind: ConnectionProblemKind,
     /// One or two sentences: what happened and what to do.
     pub message: String,
     /// The SHA-256 fingerprint of an untrusted certificate (`AB:CD:...`).
@@ -86,7 +86,7 @@ fn security(text: Option<&str>) -> Security {
     }
 }
 
-fn problem(kind: ProblemKind, message: String) -> ConnectionProblem {
+fn problem(kind: ConnectionProblemKind, message: String) -> ConnectionProblem {
     ConnectionProblem {
         kind,
         message,
@@ -97,19 +97,19 @@ fn problem(kind: ProblemKind, message: String) -> ConnectionProblem {
 
 fn from_net(e: &NetError) -> ConnectionProblem {
     match e {
-        NetError::Unreachable { .. } => problem(ProblemKind::Unreachable, e.to_string()),
+        NetError::Unreachable { .. } => problem(ConnectionProblemKind::Unreachable, e.to_string()),
         NetError::UntrustedCertificate {
             fingerprint,
             certificate_pem,
             ..
         } => ConnectionProblem {
-            kind: ProblemKind::UntrustedCertificate,
+            kind: ConnectionProblemKind::UntrustedCertificate,
             message: e.to_string(),
             fingerprint: Some(fingerprint.clone()),
             certificate_pem: Some(certificate_pem.clone()),
         },
-        NetError::Tls { .. } => problem(ProblemKind::Tls, e.to_string()),
-        NetError::Timeout(_) => problem(ProblemKind::Timeout, e.to_string()),
+        NetError::Tls { .. } => problem(ConnectionProblemKind::Tls, e.to_string()),
+        NetError::Timeout(_) => problem(ConnectionProblemKind::Timeout, e.to_string()),
     }
 }
 
@@ -117,13 +117,13 @@ fn from_imap(e: &ImapError) -> ConnectionProblem {
     match e {
         ImapError::Net(n) => from_net(n),
         ImapError::AuthenticationFailed { .. } => {
-            problem(ProblemKind::WrongPassword, e.to_string())
+            problem(ConnectionProblemKind::WrongPassword, e.to_string())
         }
         ImapError::TokenRejected { .. } | ImapError::TokenExpired { .. } => {
-            problem(ProblemKind::SignInNeeded, e.to_string())
+            problem(ConnectionProblemKind::SignInNeeded, e.to_string())
         }
-        ImapError::StartTlsUnavailable => problem(ProblemKind::Tls, e.to_string()),
-        ImapError::Protocol(_) => problem(ProblemKind::Protocol, e.to_string()),
+        ImapError::StartTlsUnavailable => problem(ConnectionProblemKind::Tls, e.to_string()),
+        ImapError::Protocol(_) => problem(ConnectionProblemKind::Protocol, e.to_string()),
     }
 }
 
@@ -131,9 +131,9 @@ fn from_pop3(e: &Pop3Error) -> ConnectionProblem {
     match e {
         Pop3Error::Net(n) => from_net(n),
         Pop3Error::AuthenticationFailed { .. } => {
-            problem(ProblemKind::WrongPassword, e.to_string())
+            problem(ConnectionProblemKind::WrongPassword, e.to_string())
         }
-        _ => problem(ProblemKind::Protocol, e.to_string()),
+        _ => problem(ConnectionProblemKind::Protocol, e.to_string()),
     }
 }
 
@@ -141,12 +141,14 @@ fn from_smtp(e: &SmtpError) -> ConnectionProblem {
     match e {
         SmtpError::Net(n) => from_net(n),
         SmtpError::AuthenticationFailed { .. } => {
-            problem(ProblemKind::WrongPassword, e.to_string())
+            problem(ConnectionProblemKind::WrongPassword, e.to_string())
         }
-        SmtpError::TokenRejected { .. } => problem(ProblemKind::SignInNeeded, e.to_string()),
-        SmtpError::StartTlsUnavailable => problem(ProblemKind::Tls, e.to_string()),
+        SmtpError::TokenRejected { .. } => {
+            problem(ConnectionProblemKind::SignInNeeded, e.to_string())
+        }
+        SmtpError::StartTlsUnavailable => problem(ConnectionProblemKind::Tls, e.to_string()),
         SmtpError::Rejected { .. } | SmtpError::Temporary { .. } => {
-            problem(ProblemKind::Protocol, e.to_string())
+            problem(ConnectionProblemKind::Protocol, e.to_string())
         }
     }
 }
@@ -195,7 +197,7 @@ pub async fn test(candor: &Candor, name: &str) -> Result<ConnectionReport, ApiEr
         .any(|c| {
             c.problem
                 .as_ref()
-                .is_some_and(|p| p.kind == ProblemKind::SignInNeeded)
+                .is_some_and(|p| p.kind == ConnectionProblemKind::SignInNeeded)
         });
     if oauth && refused {
         return run(candor, id, &incoming, outgoing.as_ref(), oauth, true).await;
@@ -218,9 +220,9 @@ async fn run(
     };
     let secret_problem = secret.as_ref().err().map(|e| {
         let kind = if oauth {
-            ProblemKind::SignInNeeded
+            ConnectionProblemKind::SignInNeeded
         } else {
-            ProblemKind::NoPassword
+            ConnectionProblemKind::NoPassword
         };
         problem(kind, e.message.clone())
     });

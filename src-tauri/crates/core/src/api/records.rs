@@ -491,6 +491,36 @@ fn expect_kind(store: &Store, field: &str, id: i64, expected: RecordKind) -> Res
     }
 }
 
+/// The candidates and contacts (and other records) behind addresses, for
+/// the conversation view to link a message's people to their pages. Takes
+/// bare addresses or `Name <address>`; an address without a record is left
+/// out (the view offers to create one).
+pub fn known_people(candor: &Candor, addresses: &[String]) -> Result<Vec<SharedAddress>, ApiError> {
+    let store = candor.store();
+    let mut out = Vec::new();
+    for written in addresses {
+        let address = normalize_address(
+            written
+                .rsplit_once('<')
+                .map_or(written.as_str(), |(_, rest)| rest.trim_end_matches('>')),
+        );
+        if address.is_empty() || out.iter().any(|k: &SharedAddress| k.address == address) {
+            continue;
+        }
+        for (id, kind) in store.records_with_address(&address)? {
+            if let Some(record) = store.get_record(id)? {
+                out.push(SharedAddress {
+                    address: address.clone(),
+                    record_id: id,
+                    kind,
+                    display_name: record.display_name,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::names_from_sender;
