@@ -50,6 +50,7 @@ const COMMANDS: &[&str] = &[
     "account_set_password",
     "account_trust_certificate",
     "account_sign_in",
+    "account_add",
     "attachment_save",
     "attachment_open",
     "link_open",

@@ -2,6 +2,7 @@
 //! driven over WebDriver (tauri-driver in front of WebKitWebDriver), on a new
 //! data directory. Screenshots go to tests/artifacts/.
 
+mod bench;
 mod email;
 mod first_run;
 mod pipeline;

@@ -4,6 +4,11 @@
 //! nothing. Run: `cargo bench -p candor-store --bench latency`
 //! (`CANDOR_BENCH_MESSAGES=N` for another size).
 //!
+//! With `CANDOR_BENCH_UI_STORE=DIR` it measures nothing and instead leaves
+//! the 100,000-message store in DIR (passphrase "bench", a local account),
+//! with the newest conversation 20 messages long, for the window benchmark
+//! (`bench/ui.sh`).
+//!
 //! The store is built through the store's own API: 100,000 messages in
 //! conversations of 1 to 8, English, Chinese and Polish text, one in six
 //! with an attachment, indexed for search as sync would, then threaded.
@@ -214,11 +219,88 @@ fn fill(store: &mut Store, account: i64, inbox: i64, count: usize) -> (Vec<Vec<i
     (groups, started.elapsed())
 }
 
+/// The store the window benchmark opens: the same mail in a local account
+/// (the app's background sync leaves it alone), plus the newest
+/// conversation, 20 messages long, for "open a 20-message conversation".
+fn build_ui_store(dir: &std::path::Path, count: usize) {
+    let mut store = common::open_store(dir, "bench");
+    let account = store
+        .insert_local_account("Bench", "recruiter@test")
+        .expect("account");
+    let inbox = store
+        .upsert_folder(account, "INBOX", Some("/"), Some("inbox"), true)
+        .expect("inbox");
+    let (mut groups, built) = fill(&mut store, account, inbox, count);
+    let newest = 1_730_000_000 + (count as i64 + 10) * 600;
+    let long: Vec<NewMessage> = (0..20)
+        .map(|k| NewMessage {
+            account_id: account,
+            folder_id: inbox,
+            uid: None,
+            pop3_uidl: None,
+            message_id_header: Some(format!("long{k}@bench")),
+            in_reply_to: None,
+            references: None,
+            subject: format!("{}Twenty messages", if k > 0 { "Re: " } else { "" }),
+            sent_at: Some(newest + k * 60),
+            received_at: newest + k * 60,
+            is_seen: true,
+            is_flagged: false,
+            is_answered: false,
+            is_draft: false,
+            addresses: vec![NewAddress {
+                role: AddressRole::From,
+                address: if k % 2 == 1 {
+                    "recruiter@test".into()
+                } else {
+                    "anna@example.com".into()
+                },
+                display_name: Some("Anna Nowak".into()),
+            }],
+            text_plain: Some(
+                EN.iter()
+                    .cycle()
+                    .skip(k as usize)
+                    .take(6)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(". "),
+            ),
+            text_html: None,
+            attachments: Vec::new(),
+            parse_error: None,
+            raw: format!("Message-ID: <long{k}@bench>\r\n\r\nbody\r\n").into_bytes(),
+        })
+        .collect();
+    let stored = store.insert_messages(&long).expect("insert");
+    groups.push(
+        stored
+            .into_iter()
+            .map(|s| match s {
+                candor_store::messages::Inserted::New(id)
+                | candor_store::messages::Inserted::Duplicate(id) => id,
+            })
+            .collect(),
+    );
+    store.apply_threads(&groups).expect("threads");
+    println!(
+        "window benchmark store: {} messages in {} conversations at {}, built in {:.1} s",
+        count + 20,
+        groups.len(),
+        dir.display(),
+        built.as_secs_f64()
+    );
+}
+
 fn main() {
     let count: usize = std::env::var("CANDOR_BENCH_MESSAGES")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(100_000);
+    if let Some(dir) = std::env::var_os("CANDOR_BENCH_UI_STORE") {
+        build_ui_store(std::path::Path::new(&dir), count);
+        return;
+    }
     const RECORDS: usize = 10_000;
 
     // What auto-linking costs a sync: the same 20,000 messages stored with

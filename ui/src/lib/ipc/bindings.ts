@@ -475,6 +475,20 @@ async accountSignIn(name: string) : Promise<Result<null, ApiError>> {
 }
 },
 /**
+ * Adds an account from the setup form. A password account is checked at
+ * once and the check returned (the form shows what to fix: the account
+ * stays, so a trusted certificate or new password is all it takes); an
+ * OAuth account is signed in through the browser, then synced.
+ */
+async accountAdd(setup: AccountSetup) : Promise<Result<ConnectionReport | null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("account_add", { setup }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Saves an attachment in the user's Downloads folder; returns the path.
  */
 async attachmentSave(messageId: number, position: number) : Promise<Result<string, ApiError>> {
@@ -549,6 +563,19 @@ syncActivity: "sync-activity"
 
 /** user-defined types **/
 
+/**
+ * What the account setup form submits.
+ */
+export type AccountSetup = 
+/**
+ * IMAP or POP3 with a password (or app-specific password); the
+ * outgoing server takes the same user name and password.
+ */
+{ kind: "password"; name: string; email: string; protocol: string; incoming: ServerSetup; username: string; password: string; pop3_delete: Pop3DeleteChoice; outgoing: ServerSetup | null } | 
+/**
+ * Google or Microsoft 365, signing in with the provider.
+ */
+{ kind: "o_auth"; provider: string; name: string; email: string }
 /**
  * One address to offer.
  */
@@ -899,6 +926,10 @@ export type PipelineStage =
  * Just added (the schema's default).
  */
 "new" | "contacted" | "screening" | "interview" | "offer" | "hired" | "rejected"
+/**
+ * When a POP3 account's mail leaves the server.
+ */
+export type Pop3DeleteChoice = { when: "never" } | { when: "after_days"; days: number } | { when: "when_deleted_here" }
 export type ProblemKind = 
 /**
  * Already here, or earlier in the file: not imported, nothing wrong.
@@ -1085,6 +1116,14 @@ export type ServerCheck = {
  * "imap", "pop3" or "smtp".
  */
 protocol: string; host: string; port: number; ok: boolean; problem: ConnectionProblem | null }
+/**
+ * A server of an account as the setup form has it.
+ */
+export type ServerSetup = { host: string; port: number; 
+/**
+ * "tls", "starttls" or "none".
+ */
+security: string }
 /**
  * Where the app stands with its database, for the UI's first screen.
  */
