@@ -10,10 +10,10 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use candor_tests::artifacts_dir;
 use candor_tests::binary;
 use candor_tests::display::VirtualDisplay;
 use candor_tests::driver::TauriDriver;
-use candor_tests::artifacts_dir;
 
 use crate::ui::{app_env, until};
 
@@ -26,7 +26,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 #[ignore = "a benchmark: run by bench/ui.sh on a prepared store"]
 async fn window_speed_on_a_large_store() -> Result<()> {
     let data_dir = std::path::PathBuf::from(
-        std::env::var_os("CANDOR_BENCH_UI_STORE").context("CANDOR_BENCH_UI_STORE names the store")?,
+        std::env::var_os("CANDOR_BENCH_UI_STORE")
+            .context("CANDOR_BENCH_UI_STORE names the store")?,
     );
     // bench/ui.sh points at a release build; the debug one otherwise.
     let app = match std::env::var_os("CANDOR_APP_BINARY") {
@@ -52,10 +53,7 @@ async fn window_speed_on_a_large_store() -> Result<()> {
     .await?;
     let wall = started.elapsed();
     let in_page = client
-        .execute(
-            "return performance.now();",
-            vec![],
-        )
+        .execute("return performance.now();", vec![])
         .await?
         .as_f64()
         .unwrap_or_default();
@@ -147,7 +145,9 @@ async fn window_speed_on_a_large_store() -> Result<()> {
         .await?
         .as_f64()
         .unwrap_or_default();
-    println!("scrolling a plain static list of the same size, 2 rows a frame: {plain:.0} frames a second");
+    println!(
+        "scrolling a plain static list of the same size, 2 rows a frame: {plain:.0} frames a second"
+    );
 
     // Scrolling the thread list for 3 seconds at two speeds: a brisk wheel
     // (2 rows a frame, about 8,000 px a second) and a flung scroll bar

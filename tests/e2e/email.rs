@@ -454,3 +454,105 @@ async fn html_mail_runs_nothing_and_loads_remote_images_only_when_allowed() -> R
     client.close().await?;
     Ok(())
 }
+
+/// The setup form, end to end against Dovecot with its own self-signed
+/// certificate: the account is added and checked at once, the check names
+/// the untrusted certificate with its fingerprint (as openssl prints it),
+/// trusting it lets the first sync run, and the mail shows in the Email tab.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_account_added_in_the_app_syncs_once_its_certificate_is_trusted() -> Result<()> {
+    let dovecot = Dovecot::start()?;
+    let tmp = tempfile::tempdir()?;
+    dovecot.deliver(
+        "recruiter",
+        "INBOX",
+        plain(1, "Welcome to the new account", "Hello from the server.").as_bytes(),
+    )?;
+    let cli = Cli::with_passphrase(tmp.path(), PASSPHRASE);
+    cli.run(&["init"]).ok();
+
+    let OpenApp {
+        client,
+        display,
+        driver: _driver,
+    } = open_unlocked(
+        tmp.path(),
+        &cli.data_dir,
+        PASSPHRASE,
+        "account-setup",
+        "#/accounts/new",
+    )
+    .await?;
+    let form = "[data-testid=account-setup]";
+    fill(
+        &client,
+        &format!("{form} input[name=email]"),
+        "recruiter@test",
+    )
+    .await?;
+    fill(&client, &format!("{form} input[name=name]"), "Work").await?;
+    fill(&client, &format!("{form} input[name=host]"), "localhost").await?;
+    fill(
+        &client,
+        &format!("{form} input[name=port]"),
+        &dovecot.imaps_port.to_string(),
+    )
+    .await?;
+    fill(
+        &client,
+        &format!("{form} input[name=username]"),
+        "recruiter",
+    )
+    .await?;
+    fill(
+        &client,
+        &format!("{form} input[name=password]"),
+        candor_tests::dovecot::USERS[0].1,
+    )
+    .await?;
+    // No outgoing server in this test.
+    click(&client, &format!("{form} input[name=sends]")).await?;
+    screenshot(&client, &display, "account-setup.png").await?;
+    click(&client, "[data-testid=account-add]").await?;
+
+    let problem = text_of(&client, "[data-testid=account-problem]").await?;
+    let openssl = std::process::Command::new("openssl")
+        .args(["x509", "-noout", "-fingerprint", "-sha256", "-in"])
+        .arg(dovecot.dir().join("cert.pem"))
+        .output()?;
+    let fingerprint = String::from_utf8_lossy(&openssl.stdout)
+        .trim()
+        .rsplit('=')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    ensure!(!fingerprint.is_empty(), "openssl printed the fingerprint");
+    ensure!(
+        problem.contains(&fingerprint),
+        "the user is shown the certificate's fingerprint {fingerprint}: {problem:?}"
+    );
+    click(&client, "[data-testid=trust-certificate]").await?;
+    until(
+        &client,
+        "return document.querySelector('[data-testid=account-fix]').innerText.includes('trusted');",
+        Duration::from_secs(10),
+        "the certificate to be trusted",
+    )
+    .await?;
+    click(&client, "[data-testid=go-to-email]").await?;
+    row_with(
+        &client,
+        "Welcome to the new account",
+        Duration::from_secs(60),
+    )
+    .await?;
+    until(
+        &client,
+        "return document.querySelector('[data-testid=account-status]').innerText.includes('Synced');",
+        Duration::from_secs(30),
+        "the account to say Synced",
+    )
+    .await?;
+    client.close().await?;
+    Ok(())
+}

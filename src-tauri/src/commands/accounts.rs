@@ -119,6 +119,7 @@ pub enum AccountSetup {
         outgoing: Option<ServerSetup>,
     },
     /// Google or Microsoft 365, signing in with the provider.
+    #[serde(rename = "oauth")]
     OAuth {
         /// "google" or "microsoft".
         provider: String,

@@ -64,7 +64,7 @@ pub fn bindings_builder() -> tauri_specta::Builder<tauri::Wry> {
             accounts::account_set_password,
             accounts::account_trust_certificate,
             accounts::account_sign_in,
-        accounts::account_add,
+            accounts::account_add,
             mailbox::attachment_save,
             mailbox::attachment_open,
             mailbox::link_open,

@@ -7,6 +7,7 @@ import type { RecordKind } from "./ipc/bindings";
 export type Route =
   | { page: "email" }
   | { page: "settings" }
+  | { page: "account_new" }
   | { page: "list"; kind: RecordKind }
   | { page: "new"; kind: RecordKind }
   | { page: "detail"; kind: RecordKind; id: number }
@@ -44,6 +45,7 @@ export function parseRoute(hash: string): Route {
   const [first, second, third, ...rest] = parts;
   if (first === "email" && parts.length === 1) return { page: "email" };
   if (first === "settings" && parts.length === 1) return { page: "settings" };
+  if (first === "accounts" && second === "new" && parts.length === 2) return { page: "account_new" };
 
   const kind = first === undefined ? undefined : KIND_BY_SEGMENT.get(first);
   if (kind === undefined || rest.length > 0) return { page: "not_found", path };
@@ -66,6 +68,8 @@ export function formatRoute(route: Route): string {
       return "#/email";
     case "settings":
       return "#/settings";
+    case "account_new":
+      return "#/accounts/new";
     case "list":
       return `#/${KIND_SEGMENTS[route.kind]}`;
     case "new":
@@ -85,6 +89,7 @@ export function formatRoute(route: Route): string {
 export function sectionOf(route: Route): "email" | "settings" | RecordKind | null {
   switch (route.page) {
     case "email":
+    case "account_new":
       return "email";
     case "settings":
       return "settings";

@@ -5,6 +5,7 @@
 import { Channel } from "@tauri-apps/api/core";
 import { commands, events } from "./bindings";
 import type {
+  AccountSetup,
   AddressSuggestion,
   ApiError,
   ConnectionReport,
@@ -83,6 +84,7 @@ export type {
   Template,
   ThreadDetail,
   ThreadSummary,
+  AccountSetup,
   AddressSuggestion,
   AttachmentInfo,
   ConnectionProblem,
@@ -230,6 +232,8 @@ export const api = {
   deleteMail: (messageIds: number[]): Promise<number> => unwrap(() => commands.mailDelete(messageIds)),
   splitThread: (messageId: number): Promise<ThreadDetail> => unwrap(() => commands.threadSplit(messageId)),
   mergeThreads: (threadIds: number[]): Promise<ThreadDetail> => unwrap(() => commands.threadMerge(threadIds)),
+  /** Adds an account; a password account comes back checked (null: signed in with the provider). */
+  addAccount: (setup: AccountSetup): Promise<ConnectionReport | null> => unwrap(() => commands.accountAdd(setup)),
   /** Logs in to the account's servers and says what is wrong, if anything. */
   testAccount: (name: string): Promise<ConnectionReport> => unwrap(() => commands.accountTest(name)),
   setAccountPassword: async (name: string, password: string): Promise<void> => {

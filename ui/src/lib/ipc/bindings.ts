@@ -575,7 +575,7 @@ export type AccountSetup =
 /**
  * Google or Microsoft 365, signing in with the provider.
  */
-{ kind: "o_auth"; provider: string; name: string; email: string }
+{ kind: "oauth"; provider: string; name: string; email: string }
 /**
  * One address to offer.
  */
