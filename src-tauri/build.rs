@@ -24,6 +24,8 @@ const COMMANDS: &[&str] = &[
     "reply_prefill",
     "message_send",
     "outbox_cancel",
+    "outbox_list",
+    "outbox_send_all",
     "outbox_send_due",
     "draft_save",
     "draft_get",
@@ -55,6 +57,7 @@ const COMMANDS: &[&str] = &[
     "attachment_open",
     "link_open",
     "message_body",
+    "invitation_get",
     "remote_allow_sender",
 ];
 

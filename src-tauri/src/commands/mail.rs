@@ -137,6 +137,26 @@ pub async fn reply_prefill(
     send::reply_prefill(&*state.candor()?, message_id, reply_all)
 }
 
+/// What waits in the outbox (and the latest hundred sent, failed or
+/// cancelled), newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn outbox_list(
+    state: State<'_, AppState>,
+) -> Result<Vec<candor_core::api::send::OutboxEntry>, ApiError> {
+    send::outbox(&*state.candor()?)
+}
+
+/// Sends everything queued now, also what waits for a later time or a
+/// retry (the outbox's "Send now").
+#[tauri::command]
+#[specta::specta]
+pub async fn outbox_send_all(
+    state: State<'_, AppState>,
+) -> Result<Vec<send::SendOutcome>, ApiError> {
+    send::send_due(&*state.candor()?, None, true).await
+}
+
 /// Cancels a message still waiting in the outbox (the compose form's Undo).
 #[tauri::command]
 #[specta::specta]

@@ -5,7 +5,7 @@ use candor_core::ApiError;
 use candor_core::api::mailbox::{self, MailAccount, ThreadListQuery, ThreadPage};
 use candor_core::api::message_body::{self, MessageBody};
 use candor_core::api::threads::{self, ThreadDetail, ThreadSummary};
-use candor_core::api::{actions, attachments, search};
+use candor_core::api::{actions, attachments, invitations, search};
 use tauri::State;
 
 use crate::state::AppState;
@@ -101,6 +101,17 @@ pub async fn message_body(
     load_remote: bool,
 ) -> Result<MessageBody, ApiError> {
     message_body::message_body(&*state.candor()?, message_id, load_remote)
+}
+
+/// The calendar invitation in a message's `text/calendar` part, summarised.
+#[tauri::command]
+#[specta::specta]
+pub async fn invitation_get(
+    state: State<'_, AppState>,
+    message_id: i64,
+    position: i64,
+) -> Result<invitations::Invitation, ApiError> {
+    invitations::invitation(&*state.candor()?, message_id, position)
 }
 
 /// Always loads remote content in mail from this sender.

@@ -38,6 +38,8 @@ pub fn bindings_builder() -> tauri_specta::Builder<tauri::Wry> {
             mail::reply_prefill,
             mail::message_send,
             mail::outbox_cancel,
+            mail::outbox_list,
+            mail::outbox_send_all,
             mail::outbox_send_due,
             mail::draft_save,
             mail::draft_get,
@@ -69,6 +71,7 @@ pub fn bindings_builder() -> tauri_specta::Builder<tauri::Wry> {
             mailbox::attachment_open,
             mailbox::link_open,
             mailbox::message_body,
+            mailbox::invitation_get,
             mailbox::remote_allow_sender,
         ])
         .events(tauri_specta::collect_events![crate::syncer::SyncActivity])

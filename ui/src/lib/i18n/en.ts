@@ -237,6 +237,7 @@ export const en = {
     template: "Template",
     noTemplate: "No template",
     attach: "Attach files",
+    dropHint: "or drop files on this form",
     removeAttachment: (name: string) => `Remove ${name}`,
     sendLater: "Send later",
     sendAt: "Send at",
@@ -415,6 +416,21 @@ export const en = {
       palette: "Command palette (Ctrl+K)",
       syncNow: "Sync now",
     },
+  },
+  invitation: {
+    title: "Invitation",
+    cancelled: "Cancelled",
+    noTime: "Time not given",
+    organizer: (who: string, attendees: number) =>
+      attendees === 1 ? `Organised by ${who}, 1 attendee` : `Organised by ${who}, ${attendees} attendees`,
+  },
+  outbox: {
+    title: "Outbox",
+    empty: "Nothing waiting, nothing sent lately.",
+    sendAll: "Send all now",
+    cancel: "Cancel sending",
+    state: (state: string) =>
+      ({ queued: "Waiting", sending: "Sending", unknown: "Checking whether it went", sent: "Sent", failed: "Not sent", cancelled: "Cancelled" })[state] ?? state,
   },
   accountSetup: {
     title: "Add a mail account",

@@ -234,6 +234,7 @@ export const pl: Messages = {
     template: "Szablon",
     noTemplate: "Bez szablonu",
     attach: "Załącz pliki",
+    dropHint: "lub upuść pliki na ten formularz",
     removeAttachment: (name) => `Usuń ${name}`,
     sendLater: "Wyślij później",
     sendAt: "Wyślij o",
@@ -428,6 +429,20 @@ export const pl: Messages = {
       palette: "Paleta poleceń (Ctrl+K)",
       syncNow: "Synchronizuj teraz",
     },
+  },
+  invitation: {
+    title: "Zaproszenie",
+    cancelled: "Odwołane",
+    noTime: "Nie podano godziny",
+    organizer: (who: string, attendees: number) => `Organizuje ${who}, ${plCount(attendees, "uczestnik", "uczestnicy", "uczestników")}`,
+  },
+  outbox: {
+    title: "Skrzynka nadawcza",
+    empty: "Nic nie czeka i nic nie zostało ostatnio wysłane.",
+    sendAll: "Wyślij wszystko teraz",
+    cancel: "Anuluj wysyłanie",
+    state: (state: string) =>
+      ({ queued: "Czeka", sending: "Wysyłanie", unknown: "Sprawdzam, czy wyszła", sent: "Wysłana", failed: "Niewysłana", cancelled: "Anulowana" })[state] ?? state,
   },
   accountSetup: {
     title: "Dodaj konto pocztowe",

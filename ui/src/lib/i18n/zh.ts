@@ -218,6 +218,7 @@ export const zh: Messages = {
     template: "模板",
     noTemplate: "不使用模板",
     attach: "添加附件",
+    dropHint: "或将文件拖放到此处",
     removeAttachment: (name) => `移除 ${name}`,
     sendLater: "稍后发送",
     sendAt: "发送时间",
@@ -385,6 +386,20 @@ export const zh: Messages = {
       palette: "命令面板 (Ctrl+K)",
       syncNow: "立即同步",
     },
+  },
+  invitation: {
+    title: "会议邀请",
+    cancelled: "已取消",
+    noTime: "未注明时间",
+    organizer: (who: string, attendees: number) => `组织者：${who}，${attendees} 位参与者`,
+  },
+  outbox: {
+    title: "发件箱",
+    empty: "没有待发送的邮件，最近也没有发送记录。",
+    sendAll: "全部立即发送",
+    cancel: "取消发送",
+    state: (state: string) =>
+      ({ queued: "等待中", sending: "正在发送", unknown: "正在确认是否已发出", sent: "已发送", failed: "未发送", cancelled: "已取消" })[state] ?? state,
   },
   accountSetup: {
     title: "添加邮件帐户",

@@ -5,6 +5,8 @@
 import { Channel } from "@tauri-apps/api/core";
 import { commands, events } from "./bindings";
 import type {
+  Invitation,
+  OutboxEntry,
   AccountSetup,
   AddressSuggestion,
   ApiError,
@@ -87,6 +89,8 @@ export type {
   AccountSetup,
   AddressSuggestion,
   AttachmentInfo,
+  Invitation,
+  OutboxEntry,
   ConnectionProblem,
   ConnectionReport,
   ConnectionProblemKind,
@@ -187,6 +191,9 @@ export const api = {
     await unwrap(() => commands.outboxCancel(id));
   },
   sendDue: (): Promise<SendOutcome[]> => unwrap(() => commands.outboxSendDue()),
+  outbox: (): Promise<OutboxEntry[]> => unwrap(() => commands.outboxList()),
+  /** Everything waiting, now: also what was written for later or waits for a retry. */
+  sendAllNow: (): Promise<SendOutcome[]> => unwrap(() => commands.outboxSendAll()),
   saveDraft: (context: string, fields: DraftFields): Promise<number> =>
     unwrap(() => commands.draftSave(context, fields)),
   getDraft: (context: string): Promise<Draft | null> => unwrap(() => commands.draftGet(context)),
@@ -258,6 +265,8 @@ export const api = {
   openLink: async (url: string): Promise<void> => {
     await unwrap(() => commands.linkOpen(url));
   },
+  invitation: (messageId: number, position: number): Promise<Invitation> =>
+    unwrap(() => commands.invitationGet(messageId, position)),
   messageBody: (messageId: number, loadRemote: boolean): Promise<MessageBody> =>
     unwrap(() => commands.messageBody(messageId, loadRemote)),
   allowRemoteFrom: async (address: string): Promise<void> => {

@@ -211,6 +211,30 @@ async outboxCancel(id: number) : Promise<Result<null, ApiError>> {
 }
 },
 /**
+ * What waits in the outbox (and the latest hundred sent, failed or
+ * cancelled), newest first.
+ */
+async outboxList() : Promise<Result<OutboxEntry[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("outbox_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sends everything queued now, also what waits for a later time or a
+ * retry (the outbox's "Send now").
+ */
+async outboxSendAll() : Promise<Result<SendOutcome[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("outbox_send_all") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Sends what is due now on every account (when an undo window closes).
  */
 async outboxSendDue() : Promise<Result<SendOutcome[], ApiError>> {
@@ -536,6 +560,17 @@ async messageBody(messageId: number, loadRemote: boolean) : Promise<Result<Messa
 }
 },
 /**
+ * The calendar invitation in a message's `text/calendar` part, summarised.
+ */
+async invitationGet(messageId: number, position: number) : Promise<Result<Invitation, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("invitation_get", { messageId, position }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Always loads remote content in mail from this sender.
  */
 async remoteAllowSender(address: string) : Promise<Result<null, ApiError>> {
@@ -846,6 +881,26 @@ encoding: string | null }
  * A record the import created.
  */
 export type ImportedRecord = { row: number; id: number }
+/**
+ * An invitation as the conversation shows it.
+ */
+export type Invitation = { 
+/**
+ * REQUEST (an invitation or update), CANCEL, REPLY...; None if absent.
+ */
+method: string | null; title: string | null; 
+/**
+ * Unix seconds; None when the time could not be read.
+ */
+starts_at: number | null; ends_at: number | null; 
+/**
+ * A whole-day event (a date without a time).
+ */
+all_day: boolean; location: string | null; 
+/**
+ * The organiser's address (without `mailto:`).
+ */
+organizer: string | null; attendees: number }
 export type JobStatus = "open" | "on_hold" | "filled" | "closed"
 /**
  * An account as the Email tab's sidebar shows it.
@@ -896,6 +951,10 @@ export type MessageView = { id: number; thread_id: number | null; account_id: nu
  * HTML body shows them).
  */
 attachments: AttachmentInfo[]; parse_error: string | null }
+/**
+ * One line of `candor outbox`.
+ */
+export type OutboxEntry = { id: number; account: string; message_id_header: string; subject: string; recipients: string[]; state: string; send_at: number; attempts: number; last_error: string | null; sent_at: number | null }
 /**
  * One candidate in a job opening's pipeline.
  */

@@ -8,7 +8,8 @@ import type { FolderOverview, MailAccount, ThreadSummary } from "../ipc/api";
 export type MailView =
   | { kind: "unified"; role: "inbox" | "sent" }
   | { kind: "folder"; folderId: number }
-  | { kind: "search"; query: string };
+  | { kind: "search"; query: string }
+  | { kind: "outbox" };
 
 export function sameView(a: MailView, b: MailView): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -214,6 +215,8 @@ export function messagesInView(
           return folder?.role === view.role;
         case "search":
           return folder?.role !== "sent" && folder?.role !== "drafts";
+        case "outbox":
+          return false;
       }
     })
     .map((m) => m.id);

@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod drafts;
 pub mod import;
+pub mod invitations;
 mod mail;
 pub mod mailbox;
 pub mod message_body;

@@ -1,0 +1,72 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { get, render, settle } from "../../test/dom";
+import ComposeForm from "./ComposeForm.svelte";
+
+const api = vi.hoisted(() => ({
+  getDraft: vi.fn(),
+  saveDraft: vi.fn(),
+  discardDraft: vi.fn(),
+  addressSuggestions: vi.fn(),
+}));
+vi.mock("../ipc/api", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../ipc/api")>()),
+  api,
+}));
+
+beforeEach(() => {
+  api.getDraft.mockResolvedValue(null);
+  api.saveDraft.mockResolvedValue(0);
+});
+
+function props() {
+  return {
+    title: "New message",
+    accounts: [{ name: "Work", email_address: "me@agency.example" }],
+    templates: [],
+    recordId: null,
+    start: { to: [], cc: [], subject: "", replyTo: null, replyAll: false },
+    draftKey: "test",
+    onsent: vi.fn(),
+    oncancel: vi.fn(),
+  };
+}
+
+/** A drop event as the web view makes it (jsdom has no DataTransfer). */
+function drop(target: Element, files: File[]) {
+  const event = new Event("drop", { bubbles: true, cancelable: true });
+  Object.defineProperty(event, "dataTransfer", { value: { files, types: ["Files"] } });
+  target.dispatchEvent(event);
+  return event;
+}
+
+describe("compose form", () => {
+  it("attaches files dropped on the form", async () => {
+    const root = render(ComposeForm, props());
+    await settle();
+    const event = drop(get(root, '[data-testid="compose-form"]'), [
+      new File(["%PDF"], "CV Anna Nowak.pdf", { type: "application/pdf" }),
+    ]);
+    await settle();
+    expect(event.defaultPrevented).toBe(true); // the web view does not open the file instead
+    expect(root.textContent).toContain("CV Anna Nowak.pdf");
+  });
+
+  it("completes an address from the suggestions with the keyboard", async () => {
+    vi.useFakeTimers();
+    api.addressSuggestions.mockResolvedValue([
+      { address: "anna@x.pl", name: "Anna Nowak", record_id: 7, record_kind: "candidate" },
+    ]);
+    const root = render(ComposeForm, props());
+    const to = get<HTMLInputElement>(root, "input[name=to]");
+    to.value = "ann";
+    to.dispatchEvent(new Event("input", { bubbles: true }));
+    await vi.advanceTimersByTimeAsync(200);
+    vi.useRealTimers();
+    await settle();
+    expect(api.addressSuggestions).toHaveBeenCalledWith("ann");
+    expect(get(root, '[data-testid="address-suggestions"]').textContent).toContain("Anna Nowak");
+    to.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    await settle();
+    expect(to.value).toBe("Anna Nowak <anna@x.pl>, ");
+  });
+});
