@@ -53,6 +53,8 @@ const COMMANDS: &[&str] = &[
     "account_trust_certificate",
     "account_sign_in",
     "account_add",
+    "account_remove",
+    "account_set_signature",
     "attachment_save",
     "attachment_open",
     "link_open",

@@ -83,6 +83,31 @@ pub async fn account_sign_in(
     Ok(())
 }
 
+/// Disconnects an account: its password or sign-in leaves the keyring; its
+/// mail stays on this computer as a local account (`keep_mail`) or is
+/// deleted here (never on the server).
+#[tauri::command]
+#[specta::specta]
+pub async fn account_remove(
+    state: State<'_, AppState>,
+    name: String,
+    keep_mail: bool,
+) -> Result<(), ApiError> {
+    accounts::remove(&*state.candor()?, &name, keep_mail)
+}
+
+/// Sets the signature below every message sent from the account; empty
+/// removes it.
+#[tauri::command]
+#[specta::specta]
+pub async fn account_set_signature(
+    state: State<'_, AppState>,
+    name: String,
+    text: String,
+) -> Result<(), ApiError> {
+    accounts::set_signature(&*state.candor()?, &name, &text)
+}
+
 /// When a POP3 account's mail leaves the server.
 #[derive(Debug, Clone, Copy, Deserialize, Type)]
 #[serde(tag = "when", rename_all = "snake_case")]

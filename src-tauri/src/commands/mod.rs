@@ -67,6 +67,8 @@ pub fn bindings_builder() -> tauri_specta::Builder<tauri::Wry> {
             accounts::account_trust_certificate,
             accounts::account_sign_in,
             accounts::account_add,
+        accounts::account_remove,
+        accounts::account_set_signature,
             mailbox::attachment_save,
             mailbox::attachment_open,
             mailbox::link_open,

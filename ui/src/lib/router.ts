@@ -8,6 +8,7 @@ export type Route =
   | { page: "email" }
   | { page: "settings" }
   | { page: "account_new" }
+  | { page: "accounts" }
   | { page: "list"; kind: RecordKind }
   | { page: "new"; kind: RecordKind }
   | { page: "detail"; kind: RecordKind; id: number }
@@ -46,6 +47,7 @@ export function parseRoute(hash: string): Route {
   if (first === "email" && parts.length === 1) return { page: "email" };
   if (first === "settings" && parts.length === 1) return { page: "settings" };
   if (first === "accounts" && second === "new" && parts.length === 2) return { page: "account_new" };
+  if (first === "accounts" && parts.length === 1) return { page: "accounts" };
 
   const kind = first === undefined ? undefined : KIND_BY_SEGMENT.get(first);
   if (kind === undefined || rest.length > 0) return { page: "not_found", path };
@@ -70,6 +72,8 @@ export function formatRoute(route: Route): string {
       return "#/settings";
     case "account_new":
       return "#/accounts/new";
+    case "accounts":
+      return "#/accounts";
     case "list":
       return `#/${KIND_SEGMENTS[route.kind]}`;
     case "new":
@@ -90,6 +94,7 @@ export function sectionOf(route: Route): "email" | "settings" | RecordKind | nul
   switch (route.page) {
     case "email":
     case "account_new":
+    case "accounts":
       return "email";
     case "settings":
       return "settings";

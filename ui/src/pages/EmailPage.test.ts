@@ -35,6 +35,9 @@ const work: MailAccount = {
   status: "connected",
   last_sync_at: 1_764_500_000,
   last_error: null,
+  auth_kind: "password",
+  signature: null,
+  sends: true,
   folders: [
     { id: 10, account_id: 1, name: "INBOX", delimiter: "/", role: "inbox", unread: 2, total: 3 },
     { id: 11, account_id: 1, name: "Sent", delimiter: "/", role: "sent", unread: 0, total: 1 },

@@ -432,6 +432,23 @@ export const en = {
     state: (state: string) =>
       ({ queued: "Waiting", sending: "Sending", unknown: "Checking whether it went", sent: "Sent", failed: "Not sent", cancelled: "Cancelled" })[state] ?? state,
   },
+  accounts: {
+    title: "Mail accounts",
+    signsInWith: (provider: string) => `Signs in with ${provider}`,
+    newPassword: "New password (or app password)",
+    changePassword: "Change password",
+    passwordSaved: (name: string) => `The new password for ${name} is saved. Syncing…`,
+    signature: "Signature",
+    signatureHint: "Added below every message you send from this account.",
+    saveSignature: "Save signature",
+    signatureSaved: (name: string) => `The signature of ${name} is saved.`,
+    remove: "Disconnect this account",
+    removePrompt: (name: string) =>
+      `Disconnect ${name}? Its password or sign-in is removed from this computer. Its mail on the server stays where it is.`,
+    removeKeep: "Disconnect, keep its mail here",
+    removeDelete: "Disconnect and delete its mail here",
+    removed: (name: string) => `${name} is disconnected.`,
+  },
   accountSetup: {
     title: "Add a mail account",
     subtitle: "Your mail stays on this computer, encrypted; the password or sign-in goes to the system's keyring.",

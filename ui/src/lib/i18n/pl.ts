@@ -444,6 +444,23 @@ export const pl: Messages = {
     state: (state: string) =>
       ({ queued: "Czeka", sending: "Wysyłanie", unknown: "Sprawdzam, czy wyszła", sent: "Wysłana", failed: "Niewysłana", cancelled: "Anulowana" })[state] ?? state,
   },
+  accounts: {
+    title: "Konta pocztowe",
+    signsInWith: (provider: string) => `Logowanie przez ${provider}`,
+    newPassword: "Nowe hasło (lub hasło aplikacji)",
+    changePassword: "Zmień hasło",
+    passwordSaved: (name: string) => `Nowe hasło do ${name} zapisane. Synchronizuję…`,
+    signature: "Podpis",
+    signatureHint: "Dodawany pod każdą wiadomością wysłaną z tego konta.",
+    saveSignature: "Zapisz podpis",
+    signatureSaved: (name: string) => `Podpis konta ${name} zapisany.`,
+    remove: "Odłącz to konto",
+    removePrompt: (name: string) =>
+      `Odłączyć ${name}? Hasło lub logowanie zostanie usunięte z tego komputera. Poczta na serwerze zostaje bez zmian.`,
+    removeKeep: "Odłącz, zachowaj pocztę tutaj",
+    removeDelete: "Odłącz i usuń pocztę z tego komputera",
+    removed: (name: string) => `Konto ${name} odłączone.`,
+  },
   accountSetup: {
     title: "Dodaj konto pocztowe",
     subtitle: "Poczta zostaje na tym komputerze, zaszyfrowana; hasło lub logowanie trafia do pęku kluczy systemu.",

@@ -401,6 +401,22 @@ export const zh: Messages = {
     state: (state: string) =>
       ({ queued: "等待中", sending: "正在发送", unknown: "正在确认是否已发出", sent: "已发送", failed: "未发送", cancelled: "已取消" })[state] ?? state,
   },
+  accounts: {
+    title: "邮件帐户",
+    signsInWith: (provider: string) => `通过 ${provider} 登录`,
+    newPassword: "新密码（或应用专用密码）",
+    changePassword: "更改密码",
+    passwordSaved: (name: string) => `${name} 的新密码已保存。正在同步…`,
+    signature: "签名",
+    signatureHint: "添加在从此帐户发送的每封邮件末尾。",
+    saveSignature: "保存签名",
+    signatureSaved: (name: string) => `${name} 的签名已保存。`,
+    remove: "断开此帐户",
+    removePrompt: (name: string) => `断开 ${name}？其密码或登录凭据将从本机删除。服务器上的邮件保持不变。`,
+    removeKeep: "断开，保留本机邮件",
+    removeDelete: "断开并删除本机邮件",
+    removed: (name: string) => `${name} 已断开。`,
+  },
   accountSetup: {
     title: "添加邮件帐户",
     subtitle: "邮件加密保存在本机；密码或登录凭据保存在系统钥匙串中。",

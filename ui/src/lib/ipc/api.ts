@@ -241,6 +241,13 @@ export const api = {
   mergeThreads: (threadIds: number[]): Promise<ThreadDetail> => unwrap(() => commands.threadMerge(threadIds)),
   /** Adds an account; a password account comes back checked (null: signed in with the provider). */
   addAccount: (setup: AccountSetup): Promise<ConnectionReport | null> => unwrap(() => commands.accountAdd(setup)),
+  /** Disconnects: the keyring entry goes; the mail stays here as a local account, or not. */
+  removeAccount: async (name: string, keepMail: boolean): Promise<void> => {
+    await unwrap(() => commands.accountRemove(name, keepMail));
+  },
+  setSignature: async (name: string, text: string): Promise<void> => {
+    await unwrap(() => commands.accountSetSignature(name, text));
+  },
   /** Logs in to the account's servers and says what is wrong, if anything. */
   testAccount: (name: string): Promise<ConnectionReport> => unwrap(() => commands.accountTest(name)),
   setAccountPassword: async (name: string, password: string): Promise<void> => {

@@ -513,6 +513,31 @@ async accountAdd(setup: AccountSetup) : Promise<Result<ConnectionReport | null, 
 }
 },
 /**
+ * Disconnects an account: its password or sign-in leaves the keyring; its
+ * mail stays on this computer as a local account (`keep_mail`) or is
+ * deleted here (never on the server).
+ */
+async accountRemove(name: string, keepMail: boolean) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("account_remove", { name, keepMail }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets the signature below every message sent from the account; empty
+ * removes it.
+ */
+async accountSetSignature(name: string, text: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("account_set_signature", { name, text }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Saves an attachment in the user's Downloads folder; returns the path.
  */
 async attachmentSave(messageId: number, position: number) : Promise<Result<string, ApiError>> {
@@ -917,7 +942,20 @@ status: string; last_sync_at: number | null;
 /**
  * What went wrong at the last sync, with what to do.
  */
-last_error: string | null; folders: FolderOverview[] }
+last_error: string | null; 
+/**
+ * "password", "oauth_google" or "oauth_microsoft".
+ */
+auth_kind: string; 
+/**
+ * Added below every message sent from it; None when it sends nothing
+ * or has no signature.
+ */
+signature: string | null; 
+/**
+ * It has an outgoing (SMTP) server.
+ */
+sends: boolean; folders: FolderOverview[] }
 /**
  * A message's body, ready to show.
  */

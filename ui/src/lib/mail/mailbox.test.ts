@@ -26,6 +26,9 @@ function account(id: number, folders: FolderOverview[]): MailAccount {
     status: "connected",
     last_sync_at: null,
     last_error: null,
+    auth_kind: "password",
+    signature: null,
+    sends: true,
     folders,
   };
 }

@@ -26,6 +26,13 @@ pub struct MailAccount {
     pub last_sync_at: Option<i64>,
     /// What went wrong at the last sync, with what to do.
     pub last_error: Option<String>,
+    /// "password", "oauth_google" or "oauth_microsoft".
+    pub auth_kind: String,
+    /// Added below every message sent from it; None when it sends nothing
+    /// or has no signature.
+    pub signature: Option<String>,
+    /// It has an outgoing (SMTP) server.
+    pub sends: bool,
     pub folders: Vec<FolderOverview>,
 }
 
@@ -33,11 +40,16 @@ pub struct MailAccount {
 pub fn accounts(candor: &Candor) -> Result<Vec<MailAccount>, ApiError> {
     let store = candor.store();
     let mut folders = store.folder_overview()?;
-    Ok(store
-        .list_accounts()?
-        .into_iter()
-        .map(|a| MailAccount {
+    let mut out = Vec::new();
+    for a in store.list_accounts()? {
+        let outgoing = store.outgoing_server(a.id)?;
+        out.push(MailAccount {
             folders: extract(&mut folders, |f| f.account_id == a.id),
+            auth_kind: store
+                .auth_kind(a.id)?
+                .unwrap_or_else(|| "password".to_owned()),
+            sends: outgoing.is_some(),
+            signature: outgoing.and_then(|o| o.signature),
             id: a.id,
             name: a.name,
             email_address: a.email_address,
@@ -45,8 +57,9 @@ pub fn accounts(candor: &Candor) -> Result<Vec<MailAccount>, ApiError> {
             status: a.status,
             last_sync_at: a.last_sync_at,
             last_error: a.last_error,
-        })
-        .collect())
+        });
+    }
+    Ok(out)
 }
 
 /// Moves the items matching `keep` out of `items`, in order.
