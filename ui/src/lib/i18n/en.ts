@@ -236,6 +236,7 @@ export const en = {
     body: "Message",
     template: "Template",
     noTemplate: "No template",
+    templateNeedsRecord: "Templates fill in a candidate’s or contact’s details: put their address first in To, then choose the template.",
     attach: "Attach files",
     dropHint: "or drop files on this form",
     removeAttachment: (name: string) => `Remove ${name}`,

@@ -233,6 +233,7 @@ export const pl: Messages = {
     body: "Treść",
     template: "Szablon",
     noTemplate: "Bez szablonu",
+    templateNeedsRecord: "Szablony wstawiają dane kandydata lub kontaktu: najpierw wpisz jego adres jako pierwszy w polu Do, potem wybierz szablon.",
     attach: "Załącz pliki",
     dropHint: "lub upuść pliki na ten formularz",
     removeAttachment: (name) => `Usuń ${name}`,

@@ -217,6 +217,7 @@ export const zh: Messages = {
     body: "正文",
     template: "模板",
     noTemplate: "不使用模板",
+    templateNeedsRecord: "模板会填入应聘者或联系人的信息：请先在“收件人”中填写其地址，再选择模板。",
     attach: "添加附件",
     dropHint: "或将文件拖放到此处",
     removeAttachment: (name) => `移除 ${name}`,

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { get, render, settle } from "../../test/dom";
+import { choose, click, get, render, settle, type } from "../../test/dom";
 import ComposeForm from "./ComposeForm.svelte";
 
 const api = vi.hoisted(() => ({
@@ -7,6 +7,8 @@ const api = vi.hoisted(() => ({
   saveDraft: vi.fn(),
   discardDraft: vi.fn(),
   addressSuggestions: vi.fn(),
+  recordsForAddresses: vi.fn(),
+  renderTemplate: vi.fn(),
 }));
 vi.mock("../ipc/api", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../ipc/api")>()),
@@ -68,5 +70,40 @@ describe("compose form", () => {
     to.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
     await settle();
     expect(to.value).toBe("Anna Nowak <anna@x.pl>, ");
+  });
+});
+
+describe("templates in the Email tab", () => {
+  const withTemplate = () => ({
+    ...props(),
+    templates: [{ id: 1, name: "First call", subject: "Hello {{first_name}}", body: "Dear {{first_name}},", updated_at: 0 }],
+  });
+
+  it("fill in the candidate whose address is first in To", async () => {
+    api.recordsForAddresses.mockResolvedValue([
+      { address: "anna@x.pl", record_id: 7, kind: "candidate", display_name: "Anna Nowak" },
+    ]);
+    api.renderTemplate.mockResolvedValue({ subject: "Hello Anna", body: "Dear Anna,", email: "anna@x.pl" });
+    const root = render(ComposeForm, withTemplate());
+    await settle();
+    type(get<HTMLInputElement>(root, "input[name=to]"), "Anna Nowak <anna@x.pl>");
+    choose(get<HTMLSelectElement>(root, "select[name=template]"), "First call");
+    click([...root.querySelectorAll("button")].find((b) => b.textContent?.includes("↵")) as Element);
+    await settle();
+    expect(api.recordsForAddresses).toHaveBeenCalledWith(["Anna Nowak <anna@x.pl>"]);
+    expect(api.renderTemplate).toHaveBeenCalledWith("First call", 7);
+    expect(get<HTMLInputElement>(root, "input[name=subject]").value).toBe("Hello Anna");
+  });
+
+  it("say what is missing when To names nobody known", async () => {
+    api.recordsForAddresses.mockResolvedValue([]);
+    const root = render(ComposeForm, withTemplate());
+    await settle();
+    type(get<HTMLInputElement>(root, "input[name=to]"), "stranger@x.pl");
+    choose(get<HTMLSelectElement>(root, "select[name=template]"), "First call");
+    click([...root.querySelectorAll("button")].find((b) => b.textContent?.includes("↵")) as Element);
+    await settle();
+    expect(api.renderTemplate).not.toHaveBeenCalled();
+    expect(root.textContent).toContain("put their address first in To");
   });
 });
