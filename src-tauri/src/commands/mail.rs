@@ -216,7 +216,10 @@ pub struct ComposeInput {
     pub cc: Vec<String>,
     pub bcc: Vec<String>,
     pub subject: String,
+    /// The text, and the plain-text alternative of `html`.
     pub body: String,
+    /// The formatted version from the rich-text editor, if the user wrote one.
+    pub html: Option<String>,
     pub attachments: Vec<ComposeAttachment>,
     /// The message answered (a local message id).
     pub reply_to: Option<i64>,
@@ -285,6 +288,8 @@ pub async fn message_send(
             bcc: input.bcc,
             subject: input.subject,
             text: input.body,
+            // What the editor made is cleaned like mail shown here before it leaves.
+            html: input.html.as_deref().map(send::clean_editor_html),
             reply_to: input.reply_to.map(|id| id.to_string()),
             reply_all: input.reply_all,
             forward: input.forward.map(|id| id.to_string()),

@@ -681,7 +681,15 @@ export type ComposeAttachment = { name: string; base64: string }
 /**
  * What the compose form submits.
  */
-export type ComposeInput = { account: string; to: string[]; cc: string[]; bcc: string[]; subject: string; body: string; attachments: ComposeAttachment[]; 
+export type ComposeInput = { account: string; to: string[]; cc: string[]; bcc: string[]; subject: string; 
+/**
+ * The text, and the plain-text alternative of `html`.
+ */
+body: string; 
+/**
+ * The formatted version from the rich-text editor, if the user wrote one.
+ */
+html: string | null; attachments: ComposeAttachment[]; 
 /**
  * The message answered (a local message id).
  */

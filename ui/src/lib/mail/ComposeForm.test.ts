@@ -107,3 +107,25 @@ describe("templates in the Email tab", () => {
     expect(root.textContent).toContain("put their address first in To");
   });
 });
+
+describe("formatted text", () => {
+  it("sends the editor's HTML with its plain text as the alternative, and remembers the choice", async () => {
+    localStorage.removeItem("candor.compose.rich");
+    const send = vi.fn().mockResolvedValue({ id: 1, message_id: "m", state: "queued", error: null, send_at: 0 });
+    Object.assign(api, { send });
+    const root = render(ComposeForm, props());
+    await settle();
+    click(get(root, '[data-testid="rich-toggle"]'));
+    await settle();
+    expect(localStorage.getItem("candor.compose.rich")).toBe("1");
+    const area = get<HTMLDivElement>(root, '[data-testid="rich-body"]');
+    // What the contenteditable holds after the user typed and pressed Bold.
+    area.innerHTML = "Hello <b>Anna</b>";
+    Object.defineProperty(area, "innerText", { value: "Hello Anna", configurable: true });
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+    type(get<HTMLInputElement>(root, "input[name=to]"), "anna@x.pl");
+    get<HTMLFormElement>(root, '[data-testid="compose-form"]').requestSubmit();
+    await settle();
+    expect(send).toHaveBeenCalledWith(expect.objectContaining({ body: "Hello Anna", html: "Hello <b>Anna</b>" }));
+  });
+});

@@ -294,22 +294,25 @@ pub fn queue(candor: &Candor, mut draft: OutgoingDraft) -> Result<Queued, ApiErr
             });
         }
     }
+    let signature = server
+        .signature
+        .as_deref()
+        .map(|sig| format!("\n\n-- \n{sig}"))
+        .unwrap_or_default();
+    // The HTML part says what the text part says: the signature and the
+    // quoted original go below the user's HTML too, as text in HTML.
+    let html = draft
+        .html
+        .as_deref()
+        .map(|html| format!("{html}{}", text_as_html(&format!("{signature}{quoted}"))));
     let composed = compose(&Draft {
         from: server.email_address.clone(),
         to: draft.to.clone(),
         cc: draft.cc.clone(),
         bcc: draft.bcc.clone(),
         subject: draft.subject.clone(),
-        text: format!(
-            "{}{}{quoted}",
-            draft.text,
-            server
-                .signature
-                .as_deref()
-                .map(|sig| format!("\n\n-- \n{sig}"))
-                .unwrap_or_default()
-        ),
-        html: draft.html.clone(),
+        text: format!("{}{signature}{quoted}", draft.text),
+        html,
         attachments,
         inline_images,
         in_reply_to,
@@ -464,6 +467,61 @@ fn quote(original: &super::threads::MessageView) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Plain text (a signature, a quoted original) as HTML that shows it the
+/// same: escaped, line breaks kept, quoted lines in a cite blockquote.
+fn text_as_html(text: &str) -> String {
+    if text.trim().is_empty() {
+        return String::new();
+    }
+    let escape = |line: &str| {
+        line.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut out = String::from("<div style=\"white-space: pre-wrap\">");
+    let mut in_quote = false;
+    for line in text.lines() {
+        let quoted = line.starts_with('>');
+        if quoted != in_quote {
+            out.push_str(if quoted {
+                "<blockquote type=\"cite\" style=\"margin:0 0 0 .8ex;border-left:1px solid #ccc;padding-left:1ex\">"
+            } else {
+                "</blockquote>"
+            });
+            in_quote = quoted;
+        }
+        let shown = if quoted {
+            line.trim_start_matches('>')
+                .strip_prefix(' ')
+                .unwrap_or(line.trim_start_matches('>'))
+        } else {
+            line
+        };
+        out.push_str(&escape(shown));
+        out.push('\n');
+    }
+    if in_quote {
+        out.push_str("</blockquote>");
+    }
+    out.push_str("</div>");
+    out
+}
+
+/// HTML written in the compose window's editor, made safe to send: the
+/// same whitelist as mail shown here (no scripts, handlers, forms or
+/// frames), remote images kept (the user put them there).
+pub fn clean_editor_html(html: &str) -> String {
+    candor_mail::html::sanitize(
+        html,
+        &candor_mail::html::Options {
+            load_remote: true,
+            ..candor_mail::html::Options::default()
+        },
+    )
+    .html
 }
 
 /// Who a reply goes to and its subject, as [`queue`] would fill them in:
@@ -858,6 +916,42 @@ async fn file_copy(
     copy.is_seen = true;
     store.insert_message(&copy).map_err(|e| e.to_string())?;
     problem.map_or(Ok(()), Err)
+}
+
+#[cfg(test)]
+mod html_tests {
+    use super::*;
+
+    #[test]
+    fn signature_and_quote_show_in_html_as_in_text() {
+        let html = text_as_html(
+            "\n\n-- \nTom <Agency>\n\nOn 2026-12-01, Anna wrote:\n> Hello & welcome\n>\n> Bye\n",
+        );
+        assert!(html.contains("Tom &lt;Agency&gt;"), "{html}");
+        assert!(html.contains("<blockquote type=\"cite\""), "{html}");
+        assert!(
+            html.contains("Hello &amp; welcome\n\nBye\n</blockquote>"),
+            "{html}"
+        );
+        assert_eq!(text_as_html("  \n"), "");
+    }
+
+    #[test]
+    fn editor_html_loses_what_could_run() {
+        let clean = clean_editor_html(
+            "<p onclick=\"x()\"><b>Hi</b> <a href=\"javascript:alert(1)\">x</a></p><script>y()</script><img src=\"https://x.example/a.png\">",
+        );
+        assert!(
+            !clean.contains("onclick")
+                && !clean.contains("script")
+                && !clean.contains("javascript"),
+            "{clean}"
+        );
+        assert!(
+            clean.contains("<b>Hi</b>") && clean.contains("https://x.example/a.png"),
+            "{clean}"
+        );
+    }
 }
 
 #[cfg(test)]
