@@ -18,7 +18,7 @@ use candor_tests::driver::wait_for;
 use candor_tests::postfix::Postfix;
 use fantoccini::Client;
 
-use crate::ui::{OpenApp, click, fill, open_unlocked, screenshot, text_of, until};
+use crate::ui::{OpenApp, click, fill, open_unlocked, screenshot, text_of, texts_of, until};
 
 const PASSPHRASE: &str = "email tab passphrase";
 
@@ -47,18 +47,6 @@ fn html(n: u32, subject: &str, html: &str) -> String {
          \r\n\
          {html}\r\n"
     )
-}
-
-/// The threads the list shows, by their text.
-async fn rows(client: &Client) -> Result<Vec<String>> {
-    // innerText: WebKitWebDriver's element text drops ellipsis-styled text.
-    let rows = client
-        .execute(
-            "return [...document.querySelectorAll('[data-testid=thread-row]')].map(r => r.innerText);",
-            vec![],
-        )
-        .await?;
-    Ok(serde_json::from_value(rows)?)
 }
 
 async fn row_with(client: &Client, text: &str, timeout: Duration) -> Result<()> {
@@ -240,7 +228,7 @@ async fn the_email_tab_syncs_reads_replies_and_archives() -> Result<()> {
     )
     .await?;
     ensure!(
-        rows(&client)
+        texts_of(&client, "[data-testid=thread-row]")
             .await?
             .iter()
             .any(|r| r.contains("Second candidate")),

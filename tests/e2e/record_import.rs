@@ -10,7 +10,7 @@ use candor_tests::Cli;
 use candor_tests::driver::wait_for;
 use fantoccini::{Client, Locator};
 
-use crate::ui::{OpenApp, click, open_unlocked, screenshot, text_of};
+use crate::ui::{OpenApp, click, open_unlocked, screenshot, text_of, texts_of};
 
 const PASSPHRASE: &str = "record import passphrase";
 
@@ -22,13 +22,7 @@ Jan;Kowalski;not-an-address;\n";
 
 /// The record names in the list, as shown.
 async fn list_names(client: &Client) -> Result<Vec<String>> {
-    let names = client
-        .execute(
-            "return [...document.querySelectorAll('[data-testid=record-row] .name')].map((n) => n.innerText.trim());",
-            vec![],
-        )
-        .await?;
-    Ok(serde_json::from_value(names)?)
+    texts_of(client, "[data-testid=record-row] .name").await
 }
 
 /// Waits until the preview shows `imported` to import (it is run again after

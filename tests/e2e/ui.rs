@@ -61,6 +61,18 @@ pub async fn text_of(client: &Client, css: &str) -> Result<String> {
     Ok(text.as_str().unwrap_or_default().to_owned())
 }
 
+/// The rendered text (`innerText`) of every element matching `css`, in
+/// document order.
+pub async fn texts_of(client: &Client, css: &str) -> Result<Vec<String>> {
+    let texts = client
+        .execute(
+            "return [...document.querySelectorAll(arguments[0])].map((e) => e.innerText.trim());",
+            vec![serde_json::Value::String(css.to_owned())],
+        )
+        .await?;
+    Ok(serde_json::from_value(texts)?)
+}
+
 /// Unlocks (or, on first run, creates) the database from the unlock screen.
 pub async fn unlock(client: &Client, passphrase: &str, new_database: bool) -> Result<()> {
     if new_database {
