@@ -64,28 +64,35 @@ async fn window_speed_on_a_large_store() -> Result<()> {
 
     // Opening the 20-message conversation, click to paint, ten times.
     let mut opens = Vec::new();
+    // The same, up to the messages being in the DOM (before the browser paints).
+    let mut in_dom = Vec::new();
     for _ in 0..10 {
         let ms = client
             .execute_async(
                 "const done = arguments[0];
                  const row = [...document.querySelectorAll('[data-testid=thread-row]')]
                    .find(r => r.innerText.includes('Twenty messages'));
-                 if (!row) return done(-1);
+                 if (!row) return done(null);
                  const t0 = performance.now();
                  row.click();
                  const check = () => {
                    const shown = document.querySelectorAll('[data-testid=conversation] [data-testid=message]').length;
-                   if (shown >= 20) requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0)));
+                   if (shown >= 20) {
+                     const inDom = performance.now() - t0;
+                     requestAnimationFrame(() => requestAnimationFrame(() => done([performance.now() - t0, inDom])));
+                   }
                    else requestAnimationFrame(check);
                  };
                  check();",
                 vec![],
             )
-            .await?
-            .as_f64()
-            .unwrap_or(-1.0);
-        anyhow::ensure!(ms >= 0.0, "the 20-message conversation is not in the list");
-        opens.push(ms);
+            .await?;
+        let (paint, dom) = (ms[0].as_f64(), ms[1].as_f64());
+        let (Some(paint), Some(dom)) = (paint, dom) else {
+            anyhow::bail!("the 20-message conversation is not in the list");
+        };
+        opens.push(paint);
+        in_dom.push(dom);
         // Close it (Escape), so the next click opens it afresh.
         client
             .execute(
@@ -96,10 +103,13 @@ async fn window_speed_on_a_large_store() -> Result<()> {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     opens.sort_by(f64::total_cmp);
+    in_dom.sort_by(f64::total_cmp);
     println!(
-        "open a 20-message conversation, click to paint: median {:.0} ms, p95 {:.0} ms (target < 100 ms)",
+        "open a 20-message conversation, click to paint: median {:.0} ms, p95 {:.0} ms (target < 100 ms); click to the messages in the DOM: median {:.0} ms, p95 {:.0} ms",
         percentile(&opens, 0.5),
-        percentile(&opens, 0.95)
+        percentile(&opens, 0.95),
+        percentile(&in_dom, 0.5),
+        percentile(&in_dom, 0.95)
     );
 
     // The ceiling: frames a second with nothing changing on screen, what
