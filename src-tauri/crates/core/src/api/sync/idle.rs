@@ -8,7 +8,9 @@
 //! server without IDLE leaves the account to the periodic sync. An access
 //! token the server refuses (or a session it ended because the token
 //! expired) ends the idler after waking the watch loop: the account's sync
-//! takes a fresh token, and a new idler starts with it.
+//! takes a fresh token, and a new idler starts with it. So does a password
+//! the server refuses: the user may have changed it on the server and then
+//! here, and the next idler logs in with the one saved now.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,8 +34,9 @@ const RECONNECT: Duration = Duration::from_secs(15);
 pub(super) struct Idler(JoinHandle<()>, Arc<AtomicBool>);
 
 impl Idler {
-    /// Whether the idler stopped because the server refused its access token.
-    pub(super) fn token_refused(&self) -> bool {
+    /// Whether the idler stopped because the server refused its access
+    /// token or password (a new idler takes the current ones).
+    pub(super) fn credentials_refused(&self) -> bool {
         self.1.load(Ordering::Relaxed)
     }
 }
@@ -47,15 +50,19 @@ impl Drop for Idler {
 /// Starts idling on the account's Inbox; `wake` hears the account's id
 /// whenever it should be synced.
 pub(super) fn spawn(account_id: i64, login: ServerLogin, wake: UnboundedSender<i64>) -> Idler {
-    let token_refused = Arc::new(AtomicBool::new(false));
-    let refused = Arc::clone(&token_refused);
+    let credentials_refused = Arc::new(AtomicBool::new(false));
+    let refused = Arc::clone(&credentials_refused);
     let task = tokio::spawn(async move {
         let mut failures = 0;
         loop {
             let started = tokio::time::Instant::now();
             match listen(account_id, &login, &wake).await {
                 Ok(Stop::NoIdle | Stop::Unheard) => return,
-                Err(ImapError::TokenRejected { .. } | ImapError::TokenExpired { .. }) => {
+                Err(
+                    ImapError::TokenRejected { .. }
+                    | ImapError::TokenExpired { .. }
+                    | ImapError::AuthenticationFailed { .. },
+                ) => {
                     refused.store(true, Ordering::Relaxed);
                     let _ = wake.send(account_id);
                     return;
@@ -73,7 +80,7 @@ pub(super) fn spawn(account_id: i64, login: ServerLogin, wake: UnboundedSender<i
             }
         }
     });
-    Idler(task, token_refused)
+    Idler(task, credentials_refused)
 }
 
 enum Stop {

@@ -574,9 +574,9 @@ pub async fn watch(
         let ids = candor.store().account_ids()?;
         // Accounts removed meanwhile stop idling.
         idlers.retain(|id, _| ids.contains(id));
-        // An idler whose access token was refused has stopped; the next
-        // successful sync starts a new one with a fresh token.
-        idlers.retain(|_, idler| !idler.token_refused());
+        // An idler whose access token or password was refused has stopped;
+        // the next successful sync starts a new one with the current ones.
+        idlers.retain(|_, idler| !idler.credentials_refused());
         let now = Instant::now();
         for id in ids {
             if due.get(&id).is_some_and(|at| *at > now) {
