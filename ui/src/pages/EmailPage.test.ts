@@ -193,6 +193,20 @@ describe("the Email tab", () => {
     expect(root.querySelectorAll('[data-testid="thread-row"]')).toHaveLength(1);
   });
 
+  it("leaves the keyboard to the compose window while it is open", async () => {
+    api.getDraft.mockResolvedValue(null);
+    const root = render(EmailPage, {});
+    await settle();
+    key("c");
+    await settle();
+    get(root.ownerDocument.body, '[data-testid="compose-window"]');
+    key("j");
+    key("e");
+    await settle();
+    expect(api.getThread).not.toHaveBeenCalled();
+    expect(api.moveMail).not.toHaveBeenCalled();
+  });
+
   it("opens the command palette with Ctrl+K and runs what is chosen", async () => {
     const root = render(EmailPage, {});
     await settle();
