@@ -126,6 +126,16 @@ describe("the Email tab", () => {
     expect(api.mailThreads).toHaveBeenLastCalledWith(expect.objectContaining({ folder_id: 12 }));
   });
 
+  it("names the user's own address as me among a conversation's people", async () => {
+    api.mailThreads.mockResolvedValue({
+      threads: [{ ...thread(1, "Backend role"), participants: ["Celina Nowak", "ME@agency.example"] }],
+      next: null,
+    });
+    const root = render(EmailPage, {});
+    await settle();
+    expect(get(root, '[data-testid="thread-row"] .who').textContent).toBe("Celina Nowak, me");
+  });
+
   it("opens a conversation with j and marks its unread messages read", async () => {
     const root = render(EmailPage, {});
     await settle();

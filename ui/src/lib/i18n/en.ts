@@ -366,6 +366,7 @@ export const en = {
     folders: "Folders",
     allInboxes: "All inboxes",
     allSent: "All sent",
+    me: "me",
     unread: (count: number) => (count === 1 ? "1 unread" : `${count} unread`),
     searchLabel: "Search mail",
     searchPlaceholder: "Search (from: to: subject: has:attachment before: after: in:)",

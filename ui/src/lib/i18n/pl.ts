@@ -379,6 +379,7 @@ export const pl: Messages = {
     folders: "Foldery",
     allInboxes: "Wszystkie skrzynki odbiorcze",
     allSent: "Wszystkie wysłane",
+    me: "ja",
     unread: (count) => plCount(count, "nieprzeczytana", "nieprzeczytane", "nieprzeczytanych"),
     searchLabel: "Szukaj w poczcie",
     searchPlaceholder: "Szukaj (from: to: subject: has:attachment before: after: in:)",

@@ -337,6 +337,7 @@ export const zh: Messages = {
     folders: "文件夹",
     allInboxes: "所有收件箱",
     allSent: "所有已发送邮件",
+    me: "我",
     unread: (count) => `${count} 封未读`,
     searchLabel: "搜索邮件",
     searchPlaceholder: "搜索（from: to: subject: has:attachment before: after: in:）",
