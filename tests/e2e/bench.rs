@@ -7,6 +7,9 @@
 //! Under Xvfb the web view paints in software on a shared 2-core machine:
 //! the figures are an upper bound of what a desktop with a GPU shows.
 
+// A benchmark's output is its figures, printed for the person running it.
+#![allow(clippy::print_stdout)]
+
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};

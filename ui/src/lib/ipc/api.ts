@@ -282,8 +282,9 @@ export const api = {
 };
 
 /** Calls `handler` with each account's sync progress; resolves to the function that stops it. */
-export function onSyncActivity(handler: (activity: SyncActivity) => void): Promise<() => void> {
-  return events.syncActivity.listen((event) => handler(event.payload));
+export async function onSyncActivity(handler: (activity: SyncActivity) => void): Promise<() => void> {
+  // async: a failure to listen (outside the app window) is a rejection, never a throw.
+  return await events.syncActivity.listen((event) => handler(event.payload));
 }
 
 /** The message to show for any error caught in a page, ApiFailure or not. */

@@ -14,6 +14,7 @@ const api = vi.hoisted(() => ({
   send: vi.fn(),
   recordFromSender: vi.fn(),
   recordsForAddresses: vi.fn(() => Promise.resolve([])),
+  addressSuggestions: vi.fn(() => Promise.resolve([])),
   unlinkMessage: vi.fn(),
   getDraft: vi.fn(),
   saveDraft: vi.fn(),
