@@ -12,6 +12,7 @@
 pub mod display;
 pub mod dovecot;
 pub mod driver;
+pub mod graph;
 pub mod oauth;
 pub mod postfix;
 pub mod proxy;

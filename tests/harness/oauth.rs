@@ -330,6 +330,20 @@ impl AuthServer {
         token
     }
 
+    /// Whether a bearer token is a live Graph-audience token (for the Graph
+    /// double: mail tokens are refused there, as Graph refuses them).
+    pub fn graph_token_check(&self) -> std::sync::Arc<dyn Fn(&str) -> bool + Send + Sync> {
+        let state = self.state.clone();
+        std::sync::Arc::new(move |token: &str| {
+            state
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .access
+                .get(token)
+                .is_some_and(|a| a.audience == "graph" && a.expires > Instant::now())
+        })
+    }
+
     pub fn refreshes(&self) -> u32 {
         self.state().refreshes
     }

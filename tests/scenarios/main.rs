@@ -3,7 +3,9 @@
 
 mod account_remove;
 mod account_setup;
+mod calendar_sync;
 mod cli_records;
+mod contacts_sync;
 mod demo;
 mod encryption;
 mod hostile_mail;

@@ -9,6 +9,8 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod account;
+mod calendar;
+mod contacts_sync;
 mod mail;
 mod output;
 mod pipeline;
@@ -140,6 +142,12 @@ enum Command {
         #[arg(long)]
         account: Option<String>,
     },
+    /// Calendar and interviews, and their sync with Microsoft 365.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
+    /// Contacts and their sync with the "Candor Contacts" folder in Microsoft 365.
+    #[command(subcommand, name = "contacts-sync")]
+    ContactsSync(contacts_sync::ContactsSyncCommand),
     /// Search: words, "phrases", from:, to:, subject:, has:attachment,
     /// before:YYYY-MM-DD, after:YYYY-MM-DD, in:FOLDER.
     Search {
@@ -265,6 +273,10 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         }
         Command::Search { query, limit } => {
             mail::search(&open(&dir, &unlock)?, &query, limit, cli.json)
+        }
+        Command::Calendar(command) => calendar::run(&open(&dir, &unlock)?, command, cli.json),
+        Command::ContactsSync(command) => {
+            contacts_sync::run(&open(&dir, &unlock)?, command, cli.json)
         }
         Command::Db(DbCommand::Check) => {
             let candor = Candor::open(&dir, &unlock, false)?;

@@ -100,6 +100,18 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0013_unread_by_folder.sql"),
         then: None,
     },
+    Migration {
+        version: 14,
+        name: "calendar_sync",
+        sql: include_str!("../migrations/0014_calendar_sync.sql"),
+        then: None,
+    },
+    Migration {
+        version: 15,
+        name: "contacts_sync",
+        sql: include_str!("../migrations/0015_contacts_sync.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this build writes.
@@ -237,6 +249,18 @@ mod tests {
         (
             12,
             "684cf4e25d12bb877f3ed3288f7ea74258efc317dc82189d437ba0e42447b9ab",
+        ),
+        (
+            13,
+            "7ce1b02ba07f81a167368cc08a7a5c353dcceab12a75efeba5ea28bf145178bb",
+        ),
+        (
+            14,
+            "c4337ad7295d408af00e0f38b7f4d99daa8e1beacfa84f4dffee2de92a27ab6a",
+        ),
+        (
+            15,
+            "f9acbb291e5db233bddd7b5ba4504f4993f8cf53179f34b1cb454bb7d1d99a1f",
         ),
     ];
 

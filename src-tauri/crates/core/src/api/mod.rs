@@ -4,8 +4,10 @@
 pub mod accounts;
 pub mod actions;
 pub mod attachments;
+pub mod calendar;
 pub mod completion;
 pub mod connection;
+pub mod contacts_sync;
 mod credentials;
 pub mod db;
 pub mod demo;

@@ -44,9 +44,15 @@ fn tls_config() -> Result<Arc<rustls::ClientConfig>, HttpError> {
 
 /// Sends one request and returns the whole response.
 pub async fn send(request: HttpRequest) -> Result<HttpResponse, HttpError> {
+    send_to(request, "the identity provider").await
+}
+
+/// Sends one request to `who` (named in the timeout error) and returns the
+/// whole response.
+pub async fn send_to(request: HttpRequest, who: &str) -> Result<HttpResponse, HttpError> {
     tokio::time::timeout(TIMEOUT, send_inner(request))
         .await
-        .map_err(|_| HttpError("the identity provider did not answer within 30 seconds".into()))?
+        .map_err(|_| HttpError(format!("{who} did not answer within 30 seconds")))?
 }
 
 async fn send_inner(request: HttpRequest) -> Result<HttpResponse, HttpError> {
