@@ -44,6 +44,7 @@ const COMMANDS: &[&str] = &[
     "mail_search",
     "mail_mark",
     "mail_move",
+    "mail_archive",
     "mail_delete",
     "thread_split",
     "thread_merge",

@@ -63,6 +63,16 @@ pub async fn mail_move(
     actions::move_to(&*state.candor()?, &message_ids, &folder).map(count)
 }
 
+/// Archives messages (Archive, or All Mail at Gmail).
+#[tauri::command]
+#[specta::specta]
+pub async fn mail_archive(
+    state: State<'_, AppState>,
+    message_ids: Vec<i64>,
+) -> Result<u32, ApiError> {
+    actions::archive(&*state.candor()?, &message_ids).map(count)
+}
+
 /// Moves messages to the Trash, or deletes them for good from the Trash.
 #[tauri::command]
 #[specta::specta]

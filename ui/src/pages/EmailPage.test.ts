@@ -12,6 +12,7 @@ const api = vi.hoisted(() => ({
   getThread: vi.fn(),
   markMail: vi.fn(),
   moveMail: vi.fn(),
+  archiveMail: vi.fn(),
   deleteMail: vi.fn(),
   messageBody: vi.fn(),
   syncNow: vi.fn(),
@@ -104,6 +105,7 @@ beforeEach(() => {
   api.getThread.mockResolvedValue(detail);
   api.markMail.mockResolvedValue(1);
   api.moveMail.mockResolvedValue(1);
+  api.archiveMail.mockResolvedValue(1);
   api.recordsForAddresses.mockResolvedValue([
     { address: "celina@example.pl", record_id: 7, kind: "candidate", display_name: "Celina Nowak" },
   ]);
@@ -168,14 +170,14 @@ describe("the Email tab", () => {
     await settle();
     key("e");
     await settle();
-    expect(api.moveMail).toHaveBeenCalledWith([100], "archive");
+    expect(api.archiveMail).toHaveBeenCalledWith([100]);
     const subjects = [...root.querySelectorAll('[data-testid="thread-row"]')].map((r) => r.textContent);
     expect(subjects.some((s) => s?.includes("Backend role"))).toBe(false);
     expect(subjects).toHaveLength(2);
   });
 
   it("puts the conversation back when the archive fails", async () => {
-    api.moveMail.mockRejectedValue(new Error("The account has no folder \"archive\""));
+    api.archiveMail.mockRejectedValue(new Error("The account has no Archive folder"));
     const root = render(EmailPage, {});
     await settle();
     key("j");
@@ -183,7 +185,7 @@ describe("the Email tab", () => {
     key("e");
     await settle();
     expect(root.querySelectorAll('[data-testid="thread-row"]')).toHaveLength(3);
-    expect(root.textContent).toContain("no folder");
+    expect(root.textContent).toContain("no Archive folder");
   });
 
   it("leaves letters typed into the search box alone and searches on Enter", async () => {
@@ -194,7 +196,7 @@ describe("the Email tab", () => {
     search.focus();
     search.dispatchEvent(new KeyboardEvent("keydown", { key: "e", bubbles: true }));
     await settle();
-    expect(api.moveMail).not.toHaveBeenCalled();
+    expect(api.archiveMail).not.toHaveBeenCalled();
     search.value = "from:celina";
     search.dispatchEvent(new Event("input", { bubbles: true }));
     search.form?.requestSubmit();
@@ -214,7 +216,7 @@ describe("the Email tab", () => {
     key("e");
     await settle();
     expect(api.getThread).not.toHaveBeenCalled();
-    expect(api.moveMail).not.toHaveBeenCalled();
+    expect(api.archiveMail).not.toHaveBeenCalled();
   });
 
   it("opens the command palette with Ctrl+K and runs what is chosen", async () => {

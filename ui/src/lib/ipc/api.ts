@@ -236,6 +236,8 @@ export const api = {
   /** To a folder by role ("archive") or name, in each message's own account. */
   moveMail: (messageIds: number[], folder: string): Promise<number> =>
     unwrap(() => commands.mailMove(messageIds, folder)),
+  /** To the Archive folder, or All Mail at Gmail. */
+  archiveMail: (messageIds: number[]): Promise<number> => unwrap(() => commands.mailArchive(messageIds)),
   deleteMail: (messageIds: number[]): Promise<number> => unwrap(() => commands.mailDelete(messageIds)),
   splitThread: (messageId: number): Promise<ThreadDetail> => unwrap(() => commands.threadSplit(messageId)),
   mergeThreads: (threadIds: number[]): Promise<ThreadDetail> => unwrap(() => commands.threadMerge(threadIds)),

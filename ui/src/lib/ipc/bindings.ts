@@ -413,6 +413,17 @@ async mailMove(messageIds: number[], folder: string) : Promise<Result<number, Ap
 }
 },
 /**
+ * Archives messages (Archive, or All Mail at Gmail).
+ */
+async mailArchive(messageIds: number[]) : Promise<Result<number, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("mail_archive", { messageIds }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Moves messages to the Trash, or deletes them for good from the Trash.
  */
 async mailDelete(messageIds: number[]) : Promise<Result<number, ApiError>> {
