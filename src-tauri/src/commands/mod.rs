@@ -58,7 +58,7 @@ pub fn bindings_builder() -> tauri_specta::Builder<tauri::Wry> {
             mailbox::mail_search,
             mailbox::mail_mark,
             mailbox::mail_move,
-        mailbox::mail_archive,
+            mailbox::mail_archive,
             mailbox::mail_delete,
             mailbox::thread_split,
             mailbox::thread_merge,
