@@ -152,9 +152,13 @@ fn expiring_pipe(
                         .is_ok()
                 {
                     // The server's last word, then the close (the rest of
-                    // what the client sends is ignored).
-                    let _ = to.shutdown(Shutdown::Both);
+                    // what the client sends is ignored). The BYE goes out
+                    // before the server side is shut: shutting it first let
+                    // the other direction's pipe see the server's EOF and
+                    // close the client's side before the BYE was written,
+                    // and the client saw a bare lost connection.
                     let _ = client.write_all(b"* BYE Session invalidated - AccessTokenExpired\r\n");
+                    let _ = to.shutdown(Shutdown::Both);
                     let _ = from.set_read_timeout(Some(Duration::from_millis(300)));
                     while matches!(from.read(&mut buf), Ok(n) if n > 0) {}
                     let _ = client.shutdown(Shutdown::Both);
