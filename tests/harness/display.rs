@@ -14,12 +14,25 @@ pub struct VirtualDisplay {
     pub display: String,
 }
 
+/// No lock file for display `n`, or one whose process no longer runs.
+fn display_free(n: u32) -> bool {
+    match std::fs::read_to_string(format!("/tmp/.X{n}-lock")) {
+        Err(_) => true,
+        Ok(pid) => pid
+            .trim()
+            .parse::<u32>()
+            .is_ok_and(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists()),
+    }
+}
+
 impl VirtualDisplay {
     pub fn start() -> Result<Self> {
         let xvfb = require_program("Xvfb", "xvfb")?;
-        // A display number nobody else holds: X servers leave a lock file.
+        // A display number nobody else holds: X servers leave a lock file
+        // naming their process. A lock whose process is gone (an X server
+        // killed with its test) is stale, and Xvfb takes the number over.
         let number = (90..190)
-            .find(|n| !std::path::Path::new(&format!("/tmp/.X{n}-lock")).exists())
+            .find(|n| display_free(*n))
             .ok_or_else(|| anyhow::anyhow!("no free X display number between :90 and :189"))?;
         let display = format!(":{number}");
         let child = Command::new(xvfb)
