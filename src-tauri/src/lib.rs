@@ -8,6 +8,7 @@
 //! short adapter over `candor_core::api`.
 
 mod commands;
+mod graph_syncer;
 mod outbox;
 mod state;
 mod syncer;
@@ -32,6 +33,7 @@ pub fn run() {
             builder.mount_events(app);
             outbox::spawn(app.handle().clone());
             tauri::Manager::manage(app, syncer::spawn(app.handle().clone()));
+            tauri::Manager::manage(app, graph_syncer::spawn(app.handle().clone()));
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -3,6 +3,7 @@
 
 mod account_remove;
 mod account_setup;
+mod calendar_import;
 mod calendar_sync;
 mod cli_records;
 mod contacts_sync;

@@ -2,6 +2,7 @@
 //! per area, mirroring the core's `api/` modules.
 
 mod accounts;
+mod calendar;
 mod import;
 mod mail;
 mod mailbox;
@@ -76,8 +77,29 @@ pub fn bindings_builder() -> tauri_specta::Builder<tauri::Wry> {
             mailbox::message_body,
             mailbox::invitation_get,
             mailbox::remote_allow_sender,
+            calendar::calendar_events,
+            calendar::record_events,
+            calendar::calendar_event_get,
+            calendar::calendar_event_create,
+            calendar::calendar_event_update,
+            calendar::calendar_event_delete,
+            calendar::calendar_import_ics,
+            calendar::calendar_sync_status,
+            calendar::calendar_sync_enable,
+            calendar::calendar_sync_disable,
+            calendar::calendar_sync_now,
+            calendar::contacts_sync_status,
+            calendar::contacts_sync_enable,
+            calendar::contacts_sync_disable,
+            calendar::contacts_sync_now,
+            calendar::contacts_sync_mapping,
+            calendar::contacts_sync_set_mapping,
+            calendar::contacts_sync_fields,
         ])
-        .events(tauri_specta::collect_events![crate::syncer::SyncActivity])
+        .events(tauri_specta::collect_events![
+            crate::syncer::SyncActivity,
+            crate::graph_syncer::GraphSyncActivity
+        ])
 }
 
 /// Writes the TypeScript bindings to `path`.

@@ -77,6 +77,14 @@ pub enum CalendarCommand {
     },
     /// Delete an event (its Microsoft 365 copy goes on the next sync).
     Delete { id: i64 },
+    /// Import the events of an .ics file. They are marked imported and never
+    /// synced; importing the same file again updates them.
+    Import {
+        file: std::path::PathBuf,
+        /// Where times without a zone, and whole days, are placed.
+        #[arg(long, default_value = "UTC")]
+        tz: String,
+    },
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
@@ -257,6 +265,32 @@ pub fn run(candor: &Candor, command: CalendarCommand, json: bool) -> Result<(), 
             calendar::delete(candor, id)?;
             output::value_or(json, &serde_json::json!({ "deleted": id }), || {
                 format!("Deleted event {id}.")
+            });
+        }
+        CalendarCommand::Import { file, tz } => {
+            let bytes = std::fs::read(&file).map_err(|e| {
+                ApiError::invalid("file", format!("Could not read {}: {e}.", file.display()))
+            })?;
+            let report = calendar::import_ics(candor, &String::from_utf8_lossy(&bytes), &tz)?;
+            output::value_or(json, &report, || {
+                let mut text = format!(
+                    "Imported {} new events, updated {} from an earlier import.",
+                    report.imported, report.updated
+                );
+                if report.recurring > 0 {
+                    text.push_str(&format!(
+                        " {} repeating events were imported as their first occurrence.",
+                        report.recurring
+                    ));
+                }
+                for s in &report.skipped {
+                    text.push_str(&format!(
+                        "\nSkipped \"{}\": {}.",
+                        s.title.as_deref().unwrap_or("(no title)"),
+                        s.reason
+                    ));
+                }
+                text
             });
         }
     }

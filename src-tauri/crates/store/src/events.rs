@@ -43,6 +43,8 @@ pub struct EventInput {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+// In TypeScript, `Event` would shadow the DOM's `Event`.
+#[cfg_attr(feature = "specta", specta(rename = "StoredEvent"))]
 pub struct Event {
     pub id: i64,
     #[serde(flatten)]
@@ -209,14 +211,23 @@ impl Store {
     /// Creates an event owned by the local user. `imported`: from a file,
     /// never sent to Microsoft 365.
     pub fn insert_event(&mut self, input: &EventInput, imported: bool) -> Result<i64, StoreError> {
+        self.insert_event_as(input, imported, None)
+    }
+
+    fn insert_event_as(
+        &mut self,
+        input: &EventInput,
+        imported: bool,
+        import_uid: Option<&str>,
+    ) -> Result<i64, StoreError> {
         let owner = self.local_user_id();
         let tx = self.conn.transaction()?;
         let now = now_unix();
         tx.execute(
             "INSERT INTO events (owner_user_id, title, starts_at, ends_at, time_zone, is_all_day,
                 location, is_online_meeting, notes, candidate_id, job_id, is_imported,
-                created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+                import_uid, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
             params![
                 owner,
                 input.title,
@@ -230,6 +241,7 @@ impl Store {
                 input.candidate_id,
                 input.job_id,
                 imported,
+                import_uid,
                 now
             ],
         )?;
@@ -309,16 +321,59 @@ impl Store {
         })
     }
 
-    /// Events overlapping [from, to), by start time.
+    /// Events overlapping [from, to), by start time. An event ending exactly
+    /// at `from` (a whole-day event ends at the next midnight) is not in it;
+    /// one of no length starting at `from` is.
     pub fn list_events(&self, from: i64, to: i64) -> Result<Vec<Event>, StoreError> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {EVENT_COLUMNS} FROM events WHERE ends_at >= ?1 AND starts_at < ?2
+            "SELECT {EVENT_COLUMNS} FROM events
+             WHERE (ends_at > ?1 OR starts_at >= ?1) AND starts_at < ?2
              ORDER BY starts_at, id"
         ))?;
         let events = stmt
             .query_map([from, to], event_from_row)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(with_attendees(&self.conn, events)?)
+    }
+
+    /// The events and interviews of a candidate or a job opening, by start.
+    pub fn record_events(&self, record_id: i64) -> Result<Vec<Event>, StoreError> {
+        // Two indexed lookups rather than one OR, which SQLite would scan.
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE candidate_id = ?1
+             UNION
+             SELECT {EVENT_COLUMNS} FROM events WHERE job_id = ?1
+             ORDER BY starts_at, id"
+        ))?;
+        let events = stmt
+            .query_map([record_id], event_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(with_attendees(&self.conn, events)?)
+    }
+
+    /// Stores an event read from an .ics file under its iCalendar identity:
+    /// a new imported event, or the update of the one an earlier import of
+    /// the same file made. Returns its id and whether it is new.
+    pub fn upsert_imported_event(
+        &mut self,
+        import_uid: &str,
+        input: &EventInput,
+    ) -> Result<(i64, bool), StoreError> {
+        let existing: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM events WHERE import_uid = ?1",
+                [import_uid],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match existing {
+            Some(id) => {
+                self.update_event(id, input)?;
+                Ok((id, false))
+            }
+            None => Ok((self.insert_event_as(input, true, Some(import_uid))?, true)),
+        }
     }
 
     /// Events that were never sent and never set aside, in the first sync's

@@ -112,6 +112,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0015_contacts_sync.sql"),
         then: None,
     },
+    Migration {
+        version: 16,
+        name: "event_import_and_records",
+        sql: include_str!("../migrations/0016_event_import_and_records.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this build writes.
@@ -261,6 +267,10 @@ mod tests {
         (
             15,
             "f9acbb291e5db233bddd7b5ba4504f4993f8cf53179f34b1cb454bb7d1d99a1f",
+        ),
+        (
+            16,
+            "1aed0da96be79b03d8ab6288d142ff9a6fcc699888704225bd02a8a86c0b361f",
         ),
     ];
 

@@ -5,6 +5,15 @@
 import { Channel } from "@tauri-apps/api/core";
 import { commands, events } from "./bindings";
 import type {
+  CalendarEvent,
+  CalendarSyncReport,
+  ContactFields,
+  ContactsReport,
+  EventInput,
+  GraphSyncActivity,
+  GraphSyncStatus,
+  IcsImportReport,
+  MappingEntry,
   Invitation,
   OutboxEntry,
   AccountSetup,
@@ -99,6 +108,19 @@ export type {
   MessageBody,
   SyncActivity,
   SyncPhase,
+  CalendarEvent,
+  CalendarSyncReport,
+  ContactFields,
+  ContactsReport,
+  EventAttendee,
+  EventInput,
+  GraphConflict,
+  GraphResource,
+  GraphSyncActivity,
+  GraphSyncStatus,
+  IcsImportReport,
+  IcsSkipped,
+  MappingEntry,
   ThreadCursor,
   ThreadListQuery,
   ThreadPage,
@@ -281,7 +303,48 @@ export const api = {
   allowRemoteFrom: async (address: string): Promise<void> => {
     await unwrap(() => commands.remoteAllowSender(address));
   },
+
+  // Calendar and interviews. Times are Unix seconds (UTC); `time_zone` is the IANA zone the
+  // event was made in. `from`/`to` select events overlapping [from, to).
+  calendarEvents: (from: number, to: number): Promise<CalendarEvent[]> =>
+    unwrap(() => commands.calendarEvents(from, to)),
+  /** Every event linked to a candidate or a job opening, by start time. */
+  recordEvents: (recordId: number): Promise<CalendarEvent[]> => unwrap(() => commands.recordEvents(recordId)),
+  calendarEvent: (id: number): Promise<CalendarEvent> => unwrap(() => commands.calendarEventGet(id)),
+  createEvent: (input: EventInput): Promise<CalendarEvent> => unwrap(() => commands.calendarEventCreate(input)),
+  updateEvent: (id: number, input: EventInput): Promise<CalendarEvent> =>
+    unwrap(() => commands.calendarEventUpdate(id, input)),
+  deleteEvent: async (id: number): Promise<void> => {
+    await unwrap(() => commands.calendarEventDelete(id));
+  },
+  /** Imports an .ics file's text: events marked imported (never synced); a re-import updates them. */
+  importIcs: (text: string): Promise<IcsImportReport> =>
+    unwrap(() => commands.calendarImportIcs(text, Intl.DateTimeFormat().resolvedOptions().timeZone)),
+
+  // Microsoft 365 sync of the dedicated calendar and contacts folder. `account` names the
+  // Microsoft account (an account whose auth_kind is "oauth_microsoft"); null when there is one.
+  calendarSyncStatus: (): Promise<GraphSyncStatus> => unwrap(() => commands.calendarSyncStatus()),
+  enableCalendarSync: (account: string | null): Promise<CalendarSyncReport> =>
+    unwrap(() => commands.calendarSyncEnable(account)),
+  disableCalendarSync: (): Promise<GraphSyncStatus> => unwrap(() => commands.calendarSyncDisable()),
+  syncCalendarNow: (): Promise<CalendarSyncReport> => unwrap(() => commands.calendarSyncNow()),
+  contactsSyncStatus: (): Promise<GraphSyncStatus> => unwrap(() => commands.contactsSyncStatus()),
+  enableContactsSync: (account: string | null): Promise<ContactsReport> =>
+    unwrap(() => commands.contactsSyncEnable(account)),
+  disableContactsSync: (): Promise<GraphSyncStatus> => unwrap(() => commands.contactsSyncDisable()),
+  syncContactsNow: (): Promise<ContactsReport> => unwrap(() => commands.contactsSyncNow()),
+  contactsMapping: (): Promise<MappingEntry[]> => unwrap(() => commands.contactsSyncMapping()),
+  /** An empty list restores the default mapping. */
+  setContactsMapping: (entries: MappingEntry[]): Promise<MappingEntry[]> =>
+    unwrap(() => commands.contactsSyncSetMapping(entries)),
+  /** The fields the mapping can pair: Microsoft contact fields and Candor contact fields. */
+  contactsFields: (): Promise<ContactFields> => unwrap(() => commands.contactsSyncFields()),
 };
+
+/** Calls `handler` when the background Microsoft 365 sync of the calendar or contacts runs. */
+export async function onGraphSyncActivity(handler: (activity: GraphSyncActivity) => void): Promise<() => void> {
+  return await events.graphSyncActivity.listen((event) => handler(event.payload));
+}
 
 /** Calls `handler` with each account's sync progress; resolves to the function that stops it. */
 export async function onSyncActivity(handler: (activity: SyncActivity) => void): Promise<() => void> {

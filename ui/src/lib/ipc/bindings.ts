@@ -616,6 +616,166 @@ async remoteAllowSender(address: string) : Promise<Result<null, ApiError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Events overlapping [from, to) (Unix seconds).
+ */
+async calendarEvents(from: number, to: number) : Promise<Result<CalendarEvent[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("calendar_events", { from, to }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every event of a candidate or a job opening, by start.
+ */
+async recordEvents(recordId: number) : Promise<Result<CalendarEvent[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("record_events", { recordId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async calendarEventGet(id: number) : Promise<Result<CalendarEvent, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("calendar_event_get", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async calendarEventCreate(input: EventInput) : Promise<Result<CalendarEvent, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("calendar_event_create", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async calendarEventUpdate(id: number, input: EventInput) : Promise<Result<CalendarEvent, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("calendar_event_update", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async calendarEventDelete(id: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("calendar_event_delete", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Imports an .ics file's text; `zone` (the user's IANA zone) places times
+ * written without one.
+ */
+async calendarImportIcs(text: string, zone: string) : Promise<Result<IcsImportReport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("calendar_import_ics", { text, zone }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async calendarSyncStatus() : Promise<Result<GraphSyncStatus, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("calendar_sync_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * `account`: the Microsoft account's name; None when there is only one.
+ */
+async calendarSyncEnable(account: string | null) : Promise<Result<CalendarSyncReport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("calendar_sync_enable", { account }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async calendarSyncDisable() : Promise<Result<GraphSyncStatus, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("calendar_sync_disable") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async calendarSyncNow() : Promise<Result<CalendarSyncReport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("calendar_sync_now") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async contactsSyncStatus() : Promise<Result<GraphSyncStatus, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("contacts_sync_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async contactsSyncEnable(account: string | null) : Promise<Result<ContactsReport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("contacts_sync_enable", { account }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async contactsSyncDisable() : Promise<Result<GraphSyncStatus, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("contacts_sync_disable") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async contactsSyncNow() : Promise<Result<ContactsReport, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("contacts_sync_now") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async contactsSyncMapping() : Promise<Result<MappingEntry[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("contacts_sync_mapping") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * An empty list restores the default mapping.
+ */
+async contactsSyncSetMapping(entries: MappingEntry[]) : Promise<Result<MappingEntry[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("contacts_sync_set_mapping", { entries }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async contactsSyncFields() : Promise<Result<ContactFields, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("contacts_sync_fields") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -623,8 +783,10 @@ async remoteAllowSender(address: string) : Promise<Result<null, ApiError>> {
 
 
 export const events = __makeEvents__<{
+graphSyncActivity: GraphSyncActivity,
 syncActivity: SyncActivity
 }>({
+graphSyncActivity: "graph-sync-activity",
 syncActivity: "sync-activity"
 })
 
@@ -668,6 +830,23 @@ export type AttachmentInfo = {
  * Its place in the message, to ask for its contents.
  */
 position: number; filename: string; content_type: string; size_bytes: number }
+/**
+ * An event as the calendar and record pages show it: with the names of
+ * the candidate and job opening of an interview.
+ */
+export type CalendarEvent = (({ title: string; 
+/**
+ * Unix seconds, UTC.
+ */
+starts_at: number; ends_at: number; 
+/**
+ * IANA zone name.
+ */
+time_zone: string; is_all_day: boolean; location: string | null; is_online_meeting: boolean; notes: string; candidate_id: number | null; job_id: number | null; attendees: EventAttendee[] }) & { id: number; is_imported: boolean; graph_id: string | null; graph_etag: string | null; graph_transaction_id: string | null; graph_synced_at: number | null; graph_remote_modified: number | null; created_at: number; updated_at: number }) & { candidate_name: string | null; job_name: string | null }
+/**
+ * What one sync run did.
+ */
+export type CalendarSyncReport = { created_remote: number; updated_remote: number; deleted_remote: number; set_aside: number; pulled: number; deleted_local: number; conflicts: number; full_resync: boolean; requests: number }
 /**
  * One job opening a candidate is in, as the candidate's page lists it.
  */
@@ -791,6 +970,11 @@ export type ConnectionReport = { account: string; incoming: ServerCheck;
  */
 outgoing: ServerCheck | null }
 /**
+ * What a mapping can pair, for the mapping dialog.
+ */
+export type ContactFields = { graph_fields: string[]; candor_fields: string[] }
+export type ContactsReport = { created_remote: number; updated_remote: number; deleted_remote: number; set_aside: number; pulled: number; unlinked: number; conflicts: number; full_resync: boolean; requests: number }
+/**
  * A saved draft and where it was written from.
  */
 export type Draft = { context: string; fields: DraftFields; 
@@ -842,6 +1026,23 @@ export type ErrorCode =
  * Anything else from storage or the file system.
  */
 "storage"
+export type EventAttendee = { address: string; display_name: string | null; 
+/**
+ * "required", "optional" or "resource".
+ */
+attendance: string }
+/**
+ * What the user (or a pulled copy) sets on an event.
+ */
+export type EventInput = { title: string; 
+/**
+ * Unix seconds, UTC.
+ */
+starts_at: number; ends_at: number; 
+/**
+ * IANA zone name.
+ */
+time_zone: string; is_all_day: boolean; location: string | null; is_online_meeting: boolean; notes: string; candidate_id: number | null; job_id: number | null; attendees: EventAttendee[] }
 /**
  * A folder as the Email tab lists it.
  */
@@ -858,6 +1059,48 @@ delimiter: string | null;
  * inbox, sent, drafts, trash, archive, junk, all or flagged.
  */
 role: string | null; unread: number; total: number }
+/**
+ * One entry of the conflict log.
+ */
+export type GraphConflict = { id: number; resource: string; local_id: number | null; graph_id: string | null; 
+/**
+ * Which side won: "local" or "remote".
+ */
+winner: string; overwritten_title: string; overwritten_start: number | null; overwritten_end: number | null; detail: string; occurred_at: number }
+export type GraphResource = "calendar" | "contacts"
+/**
+ * One run of the calendar or contacts sync.
+ */
+export type GraphSyncActivity = { resource: GraphResource; phase: SyncPhase; 
+/**
+ * Items that changed here (pulled or deleted): the UI reloads only then.
+ */
+changed: number; error: string | null }
+/**
+ * What the status shows.
+ */
+export type GraphSyncStatus = { enabled: boolean; account: string | null; container: string | null; last_synced_at: number | null; last_error: string | null; 
+/**
+ * Why the sync was turned off (the container was deleted remotely).
+ */
+disabled_reason: string | null; synced: number; conflicts: GraphConflict[] }
+/**
+ * What an .ics import did.
+ */
+export type IcsImportReport = { 
+/**
+ * New events.
+ */
+imported: number; 
+/**
+ * Events an earlier import of the same file made, updated.
+ */
+updated: number; 
+/**
+ * Repeating events, imported as their first occurrence.
+ */
+recurring: number; skipped: IcsSkipped[] }
+export type IcsSkipped = { title: string | null; reason: string }
 /**
  * A field of a candidate or contact that a column can fill.
  */
@@ -975,6 +1218,10 @@ signature: string | null;
  * It has an outgoing (SMTP) server.
  */
 sends: boolean; folders: FolderOverview[] }
+/**
+ * One line of the mapping.
+ */
+export type MappingEntry = { graph_field: string; candor_field: string }
 /**
  * A message's body, ready to show.
  */

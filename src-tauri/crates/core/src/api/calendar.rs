@@ -52,7 +52,7 @@ const PAGE_SIZE: u32 = 200;
 /// What the status shows.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct SyncStatus {
+pub struct GraphSyncStatus {
     pub enabled: bool,
     pub account: Option<String>,
     pub container: Option<String>,
@@ -67,6 +67,7 @@ pub struct SyncStatus {
 /// What one sync run did.
 #[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "specta", specta(rename = "CalendarSyncReport"))]
 pub struct SyncReport {
     pub created_remote: usize,
     pub updated_remote: usize,
@@ -181,11 +182,11 @@ fn account_name(candor: &Candor, id: Option<i64>) -> Option<String> {
         .map(|a| a.name)
 }
 
-pub fn status(candor: &Candor) -> Result<SyncStatus, ApiError> {
+pub fn status(candor: &Candor) -> Result<GraphSyncStatus, ApiError> {
     let state = candor.store().graph_sync_state(RESOURCE)?;
     let synced = candor.store().synced_events()?.len();
     let conflicts = candor.store().graph_conflicts(RESOURCE)?;
-    Ok(SyncStatus {
+    Ok(GraphSyncStatus {
         enabled: state.enabled,
         account: account_name(candor, state.account_id),
         container: state.container_name.clone(),
@@ -201,22 +202,65 @@ pub fn status(candor: &Candor) -> Result<SyncStatus, ApiError> {
 /// token), creates (or reuses ours) the "Candor" calendar, and runs the
 /// first sync.
 pub async fn enable(candor: &Candor, account: Option<&str>) -> Result<SyncReport, ApiError> {
+    let graph = enable_container(
+        candor,
+        RESOURCE,
+        Kind::Calendar,
+        CALENDAR_NAME,
+        account,
+        candor_store::Store::unlink_synced_events,
+    )
+    .await?;
+    tracing::info!("calendar sync enabled");
+    sync_with(candor, &graph).await
+}
+
+/// Turns calendar sync off: deletes the dedicated calendar in Microsoft 365
+/// (and the copies in it); every event stays in Candor.
+pub async fn disable(candor: &Candor) -> Result<GraphSyncStatus, ApiError> {
+    disable_container(
+        candor,
+        RESOURCE,
+        Kind::Calendar,
+        candor_store::Store::unlink_synced_events,
+    )
+    .await?;
+    tracing::info!("calendar sync disabled; the Candor calendar was deleted in Microsoft 365");
+    status(candor)
+}
+
+/// Forgets which local items are which remote ones (a new container, or
+/// sync turned off).
+pub(crate) type Unlink = fn(&mut candor_store::Store) -> Result<(), candor_store::StoreError>;
+
+/// Turns on the sync of a dedicated container (the calendar or the contacts
+/// folder) as a Microsoft account: the one we made before when it still
+/// exists in that mailbox, else a new one (a name clash is Graph's 409,
+/// which `create_container` answers with a numbered name).
+pub(crate) async fn enable_container(
+    candor: &Candor,
+    resource: &str,
+    kind: Kind,
+    name: &str,
+    account: Option<&str>,
+    unlink: Unlink,
+) -> Result<Graph, ApiError> {
     let (account_id, email) = microsoft_account(candor, account)?;
     let graph = graph_client(candor, account_id, &email).await?;
-    let mut state = candor.store().graph_sync_state(RESOURCE)?;
+    let mut state = candor.store().graph_sync_state(resource)?;
     let reuse = match (&state.container_id, state.account_id == Some(account_id)) {
         (Some(id), true) => graph
-            .container_exists(Kind::Calendar, id)
+            .container_exists(kind, id)
             .await
             .map_err(|e| graph_error(&e))?,
         _ => false,
     };
     if !reuse {
         let container = graph
-            .create_container(Kind::Calendar, CALENDAR_NAME)
+            .create_container(kind, name)
             .await
             .map_err(|e| graph_error(&e))?;
-        candor.store().unlink_synced_events()?;
+        unlink(&mut candor.store())?;
         state = GraphSyncState {
             account_id: Some(account_id),
             container_id: Some(container.id),
@@ -227,39 +271,51 @@ pub async fn enable(candor: &Candor, account: Option<&str>) -> Result<SyncReport
     state.enabled = true;
     state.disabled_reason = None;
     state.last_error = None;
-    candor.store().save_graph_sync_state(RESOURCE, &state)?;
-    tracing::info!(account = account_id, "calendar sync enabled");
-    sync_with(candor, &graph).await
+    candor.store().save_graph_sync_state(resource, &state)?;
+    Ok(graph)
 }
 
-/// Turns calendar sync off: deletes the dedicated calendar in Microsoft 365
-/// (and the copies in it); every event stays in Candor.
-pub async fn disable(candor: &Candor) -> Result<SyncStatus, ApiError> {
-    let state = candor.store().graph_sync_state(RESOURCE)?;
+/// Turns off the sync of a dedicated container: deletes it in Microsoft 365
+/// (with the copies in it) and keeps every local item.
+pub(crate) async fn disable_container(
+    candor: &Candor,
+    resource: &str,
+    kind: Kind,
+    unlink: Unlink,
+) -> Result<(), ApiError> {
+    let state = candor.store().graph_sync_state(resource)?;
     if let (Some(container), Some(account_id)) = (&state.container_id, state.account_id) {
-        let email = candor
-            .store()
-            .list_accounts()?
-            .into_iter()
-            .find(|a| a.id == account_id)
-            .map(|a| a.email_address)
-            .unwrap_or_default();
+        let email = account_email(candor, account_id)?;
         let graph = graph_client(candor, account_id, &email).await?;
         graph
-            .delete_container(Kind::Calendar, container)
+            .delete_container(kind, container)
             .await
             .map_err(|e| graph_error(&e))?;
     }
-    candor.store().unlink_synced_events()?;
+    unlink(&mut candor.store())?;
     candor.store().save_graph_sync_state(
-        RESOURCE,
+        resource,
         &GraphSyncState {
             account_id: state.account_id,
             ..GraphSyncState::default()
         },
     )?;
-    tracing::info!("calendar sync disabled; the Candor calendar was deleted in Microsoft 365");
-    status(candor)
+    Ok(())
+}
+
+/// The address of the account a sync runs as.
+pub(crate) fn account_email(candor: &Candor, account_id: i64) -> Result<String, ApiError> {
+    candor
+        .store()
+        .list_accounts()?
+        .into_iter()
+        .find(|a| a.id == account_id)
+        .map(|a| a.email_address)
+        .ok_or_else(|| {
+            ApiError::not_found(
+                "The account this sync ran as was removed; turn the sync on again with another.",
+            )
+        })
 }
 
 /// One sync run (see the module note).
@@ -1058,4 +1114,173 @@ pub fn parse_day(field: &str, text: &str, zone: &str) -> Result<i64, ApiError> {
 /// Unix seconds shown in an IANA zone, RFC 3339 with its offset.
 pub fn display_time(unix: i64, zone: &str) -> String {
     tz::display(unix, zone)
+}
+
+/// An event as the calendar and record pages show it: with the names of
+/// the candidate and job opening of an interview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CalendarEvent {
+    #[serde(flatten)]
+    pub event: Event,
+    pub candidate_name: Option<String>,
+    pub job_name: Option<String>,
+}
+
+/// Names the records of each event (looked up once per record).
+fn described(candor: &Candor, events: Vec<Event>) -> Result<Vec<CalendarEvent>, ApiError> {
+    let store = candor.store();
+    let mut names: HashMap<i64, Option<String>> = HashMap::new();
+    let mut name_of = |id: Option<i64>| -> Result<Option<String>, ApiError> {
+        let Some(id) = id else { return Ok(None) };
+        if let Some(known) = names.get(&id) {
+            return Ok(known.clone());
+        }
+        let name = store.get_record(id)?.map(|r| r.display_name);
+        names.insert(id, name.clone());
+        Ok(name)
+    };
+    events
+        .into_iter()
+        .map(|event| {
+            Ok(CalendarEvent {
+                candidate_name: name_of(event.input.candidate_id)?,
+                job_name: name_of(event.input.job_id)?,
+                event,
+            })
+        })
+        .collect()
+}
+
+/// Events overlapping [from, to), with their records' names.
+pub fn calendar_events(
+    candor: &Candor,
+    from: i64,
+    to: i64,
+) -> Result<Vec<CalendarEvent>, ApiError> {
+    let events = events(candor, from, to)?;
+    described(candor, events)
+}
+
+/// The events and interviews of a candidate or a job opening, by start.
+pub fn record_events(candor: &Candor, record_id: i64) -> Result<Vec<CalendarEvent>, ApiError> {
+    let events = candor.store().record_events(record_id)?;
+    described(candor, events)
+}
+
+/// One event with its records' names.
+pub fn calendar_event(candor: &Candor, id: i64) -> Result<CalendarEvent, ApiError> {
+    let event = get(candor, id)?;
+    described(candor, vec![event])?
+        .pop()
+        .ok_or_else(|| ApiError::not_found(format!("Event {id} does not exist.")))
+}
+
+/// What an .ics import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct IcsImportReport {
+    /// New events.
+    pub imported: usize,
+    /// Events an earlier import of the same file made, updated.
+    pub updated: usize,
+    /// Repeating events, imported as their first occurrence.
+    pub recurring: usize,
+    pub skipped: Vec<IcsSkipped>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct IcsSkipped {
+    pub title: Option<String>,
+    pub reason: String,
+}
+
+/// Imports the events of an .ics file: marked imported, so they are never
+/// sent to Microsoft 365 (PRODUCT.md §7). Importing the same file again
+/// updates the events it made (matched by UID) instead of adding copies.
+/// Times without a zone, and whole days, are placed in `zone` (the user's).
+pub fn import_ics(candor: &Candor, text: &str, zone: &str) -> Result<IcsImportReport, ApiError> {
+    if !tz::is_iana_zone(zone) {
+        return Err(ApiError::invalid(
+            "tz",
+            format!("\"{zone}\" is not an IANA time zone (e.g. Europe/Warsaw)."),
+        ));
+    }
+    let (_, events) = super::ics::read(text, zone)
+        .filter(|(_, events)| !events.is_empty())
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "file",
+                "This file holds no calendar events (an .ics file starts with BEGIN:VCALENDAR).",
+            )
+        })?;
+    let mut report = IcsImportReport::default();
+    for event in events {
+        let skip = |reason: &str| IcsSkipped {
+            title: event.title.clone(),
+            reason: reason.to_owned(),
+        };
+        if event.cancelled {
+            report.skipped.push(skip("cancelled"));
+            continue;
+        }
+        let (Some(starts_at), Some(ends_at)) = (event.starts_at, event.ends_at) else {
+            report
+                .skipped
+                .push(skip("its start time could not be read"));
+            continue;
+        };
+        if ends_at < starts_at {
+            report.skipped.push(skip("it ends before it starts"));
+            continue;
+        }
+        let input = EventInput {
+            title: event
+                .title
+                .clone()
+                .unwrap_or_else(|| "(no title)".to_owned()),
+            starts_at,
+            ends_at,
+            time_zone: event.zone.clone().unwrap_or_else(|| zone.to_owned()),
+            is_all_day: event.all_day,
+            location: event.location.clone(),
+            is_online_meeting: event.online,
+            notes: event.description.clone().unwrap_or_default(),
+            candidate_id: None,
+            job_id: None,
+            attendees: event
+                .attendees
+                .iter()
+                .map(|a| EventAttendee {
+                    address: a.address.clone(),
+                    display_name: a.name.clone(),
+                    attendance: a.attendance.to_owned(),
+                })
+                .collect(),
+        };
+        // A file without UIDs cannot be matched again: each import adds.
+        let new = match &event.identity {
+            Some(identity) => candor.store().upsert_imported_event(identity, &input)?.1,
+            None => {
+                candor.store().insert_event(&input, true)?;
+                true
+            }
+        };
+        if new {
+            report.imported += 1;
+        } else {
+            report.updated += 1;
+        }
+        if event.recurring {
+            report.recurring += 1;
+        }
+    }
+    tracing::info!(
+        imported = report.imported,
+        updated = report.updated,
+        skipped = report.skipped.len(),
+        "calendar file imported"
+    );
+    Ok(report)
 }

@@ -23,7 +23,9 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::Candor;
-use super::calendar::{SyncStatus, graph_client, graph_error, microsoft_account};
+use super::calendar::{
+    GraphSyncStatus, account_email, disable_container, enable_container, graph_client, graph_error,
+};
 use crate::ApiError;
 
 pub const RESOURCE: &str = "contacts";
@@ -76,7 +78,7 @@ pub const DEFAULT_MAPPING: &[(&str, &str)] = &[
 ];
 
 /// One line of the mapping.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MappingEntry {
     pub graph_field: String,
@@ -95,6 +97,21 @@ pub struct ContactsReport {
     pub conflicts: usize,
     pub full_resync: bool,
     pub requests: u64,
+}
+
+/// What a mapping can pair, for the mapping dialog.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ContactFields {
+    pub graph_fields: Vec<String>,
+    pub candor_fields: Vec<String>,
+}
+
+pub fn fields() -> ContactFields {
+    ContactFields {
+        graph_fields: GRAPH_FIELDS.iter().map(|(g, _)| (*g).to_owned()).collect(),
+        candor_fields: CANDOR_FIELDS.iter().map(|c| (*c).to_owned()).collect(),
+    }
 }
 
 /// The mapping in use (the user's, else the default).
@@ -169,7 +186,7 @@ pub fn set_mapping(
     mapping(candor)
 }
 
-pub fn status(candor: &Candor) -> Result<SyncStatus, ApiError> {
+pub fn status(candor: &Candor) -> Result<GraphSyncStatus, ApiError> {
     let store = candor.store();
     let state = store.graph_sync_state(RESOURCE)?;
     let account = state.account_id.and_then(|id| {
@@ -180,7 +197,7 @@ pub fn status(candor: &Candor) -> Result<SyncStatus, ApiError> {
             .find(|a| a.id == id)
             .map(|a| a.name)
     });
-    Ok(SyncStatus {
+    Ok(GraphSyncStatus {
         enabled: state.enabled,
         account,
         container: state.container_name.clone(),
@@ -192,68 +209,32 @@ pub fn status(candor: &Candor) -> Result<SyncStatus, ApiError> {
     })
 }
 
+/// Turns contacts sync on: creates (or reuses ours) the "Candor Contacts"
+/// folder and runs the first sync.
 pub async fn enable(candor: &Candor, account: Option<&str>) -> Result<ContactsReport, ApiError> {
-    let (account_id, email) = microsoft_account(candor, account)?;
-    let graph = graph_client(candor, account_id, &email).await?;
-    let mut state = candor.store().graph_sync_state(RESOURCE)?;
-    let reuse = match (&state.container_id, state.account_id == Some(account_id)) {
-        (Some(id), true) => graph
-            .container_exists(Kind::ContactFolder, id)
-            .await
-            .map_err(|e| graph_error(&e))?,
-        _ => false,
-    };
-    if !reuse {
-        let folder = graph
-            .create_container(Kind::ContactFolder, FOLDER_NAME)
-            .await
-            .map_err(|e| graph_error(&e))?;
-        candor.store().unlink_synced_contacts()?;
-        state = GraphSyncState {
-            account_id: Some(account_id),
-            container_id: Some(folder.id),
-            container_name: Some(folder.name),
-            ..GraphSyncState::default()
-        };
-    }
-    state.enabled = true;
-    state.disabled_reason = None;
-    state.last_error = None;
-    candor.store().save_graph_sync_state(RESOURCE, &state)?;
+    let graph = enable_container(
+        candor,
+        RESOURCE,
+        Kind::ContactFolder,
+        FOLDER_NAME,
+        account,
+        candor_store::Store::unlink_synced_contacts,
+    )
+    .await?;
     sync_with(candor, &graph).await
 }
 
-pub async fn disable(candor: &Candor) -> Result<SyncStatus, ApiError> {
-    let state = candor.store().graph_sync_state(RESOURCE)?;
-    if let (Some(folder), Some(account_id)) = (&state.container_id, state.account_id) {
-        let email = account_email(candor, account_id)?;
-        let graph = graph_client(candor, account_id, &email).await?;
-        graph
-            .delete_container(Kind::ContactFolder, folder)
-            .await
-            .map_err(|e| graph_error(&e))?;
-    }
-    candor.store().unlink_synced_contacts()?;
-    candor.store().save_graph_sync_state(
+/// Turns contacts sync off: deletes the "Candor Contacts" folder in
+/// Microsoft 365 (with the copies in it); every contact stays in Candor.
+pub async fn disable(candor: &Candor) -> Result<GraphSyncStatus, ApiError> {
+    disable_container(
+        candor,
         RESOURCE,
-        &GraphSyncState {
-            account_id: state.account_id,
-            ..GraphSyncState::default()
-        },
-    )?;
+        Kind::ContactFolder,
+        candor_store::Store::unlink_synced_contacts,
+    )
+    .await?;
     status(candor)
-}
-
-fn account_email(candor: &Candor, account_id: i64) -> Result<String, ApiError> {
-    candor
-        .store()
-        .list_accounts()?
-        .into_iter()
-        .find(|a| a.id == account_id)
-        .map(|a| a.email_address)
-        .ok_or_else(|| {
-            ApiError::not_found("The account contacts sync ran as was removed; enable it again.")
-        })
 }
 
 pub async fn sync(candor: &Candor) -> Result<ContactsReport, ApiError> {

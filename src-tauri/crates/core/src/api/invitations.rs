@@ -2,21 +2,11 @@
 //! the conversation view summarises above the message, so a recruiter sees
 //! the interview's title, time, place and organiser without opening a file.
 //!
-//! Parsed with calcard (already here for vCard import), whose time-zone
-//! lookup also understands the Windows zone names Outlook writes in TZID.
+//! Read by `ics`, which also serves .ics imports.
 
-use std::str::FromStr;
-
-use calcard::common::IanaString as _;
-use calcard::common::PartialDateTime;
-use calcard::common::timezone::Tz;
-use calcard::icalendar::{
-    ICalendar, ICalendarComponentType, ICalendarEntry, ICalendarParameterName,
-    ICalendarParameterValue, ICalendarProperty, ICalendarValue,
-};
 use serde::Serialize;
 
-use super::Candor;
+use super::{Candor, ics};
 use crate::ApiError;
 
 /// An invitation as the conversation shows it.
@@ -55,95 +45,20 @@ pub fn invitation(candor: &Candor, message_id: i64, position: i64) -> Result<Inv
 
 /// The first event of an iCalendar text, or None when it holds none.
 pub fn parse(text: &str) -> Option<Invitation> {
-    let calendar = ICalendar::parse(text).ok()?;
-    let method = calendar
-        .components
-        .iter()
-        .find(|c| c.component_type == ICalendarComponentType::VCalendar)
-        .and_then(|c| entry(&c.entries, &ICalendarProperty::Method))
-        .and_then(|e| e.values.first())
-        .map(|v| match v {
-            ICalendarValue::Method(m) => m.as_str().to_owned(),
-            other => other.as_text().unwrap_or_default().to_uppercase(),
-        });
-    let event = calendar
-        .components
-        .iter()
-        .find(|c| c.component_type == ICalendarComponentType::VEvent)?;
-    let text_of = |property: &ICalendarProperty| {
-        entry(&event.entries, property)
-            .and_then(|e| e.values.first())
-            .and_then(ICalendarValue::as_text)
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-    };
-    let (starts_at, all_day) = time_of(entry(&event.entries, &ICalendarProperty::Dtstart));
-    let (ends_at, _) = time_of(entry(&event.entries, &ICalendarProperty::Dtend));
-    let organizer = entry(&event.entries, &ICalendarProperty::Organizer)
-        .and_then(|e| e.values.first())
-        .and_then(|v| match v {
-            ICalendarValue::Uri(uri) => uri.as_str().map(str::to_owned),
-            other => other.as_text().map(str::to_owned),
-        })
-        .map(|s| {
-            s.strip_prefix("mailto:")
-                .or_else(|| s.strip_prefix("MAILTO:"))
-                .unwrap_or(&s)
-                .to_owned()
-        });
-    let attendees = event
-        .entries
-        .iter()
-        .filter(|e| e.name == ICalendarProperty::Attendee)
-        .count();
+    // Times without a zone are rare in invitations; UTC is how most clients
+    // show them.
+    let (method, events) = ics::read(text, "UTC")?;
+    let event = events.into_iter().next()?;
     Some(Invitation {
         method,
-        title: text_of(&ICalendarProperty::Summary),
-        starts_at,
-        ends_at,
-        all_day,
-        location: text_of(&ICalendarProperty::Location),
-        organizer,
-        attendees: u32::try_from(attendees).unwrap_or(u32::MAX),
+        title: event.title,
+        starts_at: event.starts_at,
+        ends_at: event.ends_at,
+        all_day: event.all_day,
+        location: event.location,
+        organizer: event.organizer,
+        attendees: u32::try_from(event.attendees.len()).unwrap_or(u32::MAX),
     })
-}
-
-fn entry<'a>(
-    entries: &'a [ICalendarEntry],
-    name: &ICalendarProperty,
-) -> Option<&'a ICalendarEntry> {
-    entries.iter().find(|e| &e.name == name)
-}
-
-/// A DTSTART/DTEND as Unix seconds: UTC or with an offset as written, else
-/// in its TZID's zone (IANA or Windows names), else (floating) as UTC, which
-/// is how most clients show a time with no zone. A date alone is all-day.
-fn time_of(entry: Option<&ICalendarEntry>) -> (Option<i64>, bool) {
-    let Some(entry) = entry else {
-        return (None, false);
-    };
-    let Some(when) = entry
-        .values
-        .first()
-        .and_then(ICalendarValue::as_partial_date_time)
-    else {
-        return (None, false);
-    };
-    let all_day = when.hour.is_none();
-    let zone = entry
-        .params
-        .iter()
-        .find(|p| p.name == ICalendarParameterName::Tzid)
-        .and_then(|p| match &p.value {
-            ICalendarParameterValue::Text(name) => Tz::from_str(name).ok(),
-            _ => None,
-        })
-        .unwrap_or(Tz::UTC);
-    (timestamp(when, zone), all_day)
-}
-
-fn timestamp(when: &PartialDateTime, zone: Tz) -> Option<i64> {
-    when.to_date_time_with_tz(zone).map(|dt| dt.timestamp())
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod credentials;
 pub mod db;
 pub mod demo;
 pub mod drafts;
+mod ics;
 pub mod import;
 pub mod invitations;
 mod mail;
