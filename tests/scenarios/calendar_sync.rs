@@ -700,3 +700,50 @@ fn a_create_retried_after_a_gateway_timeout_is_not_duplicated() {
     env.cli.run(&["calendar", "sync"]).ok();
     assert_eq!(titles(&env.cli), ["Once"]);
 }
+
+/// The access token dies while Candor still thinks it valid (revoked, or
+/// expired in the middle of a long first sync): Graph answers 401, and the
+/// run renews the token once and carries on instead of failing until the
+/// token's own expiry time.
+#[test]
+fn a_refused_access_token_is_renewed_and_the_run_resumes() {
+    let env = signed_in();
+    env.cli.run(&["calendar", "enable"]).ok();
+    let start = now() + 3600;
+    env.cli
+        .run(&[
+            "calendar",
+            "add",
+            "--title",
+            "After renewal",
+            "--start",
+            &rfc3339(start),
+            "--end",
+            &rfc3339(start + 60),
+        ])
+        .ok();
+    let refreshes = env.auth.refreshes();
+    env.auth.expire_access_tokens();
+
+    let run = env.cli.run(&["calendar", "sync"]).ok();
+    assert_no_token(&env, &run);
+    assert_eq!(env.auth.refreshes(), refreshes + 1, "renewed once");
+    assert!(
+        env.graph.requests().iter().any(|r| r.status == 401),
+        "Graph did refuse the old token"
+    );
+    assert_eq!(remote_subjects(&env.graph, "Candor"), ["After renewal"]);
+    let status = env.cli.run(&["--json", "calendar", "status"]).ok().json();
+    assert_eq!(status["last_error"], Value::Null);
+
+    // Once the refresh token is revoked too, the run stops and says to sign in.
+    env.auth.revoke_refresh_tokens();
+    env.auth.expire_access_tokens();
+    let run = env.cli.run(&["calendar", "sync"]);
+    assert_ne!(run.status, 0);
+    assert!(
+        run.stderr.contains("Sign in"),
+        "the error says to sign in again: {}",
+        run.stderr
+    );
+}

@@ -347,6 +347,9 @@ pub async fn sync(candor: &Candor) -> Result<SyncReport, ApiError> {
 enum Stop {
     /// The calendar is gone in Microsoft 365.
     ContainerGone,
+    /// Microsoft 365 refused the access token (401): revoked, or expired
+    /// during a long first sync.
+    Unauthorized,
     Error(ApiError),
 }
 
@@ -364,8 +367,22 @@ impl From<candor_store::StoreError> for Stop {
 
 async fn sync_with(candor: &Candor, graph: &Graph) -> Result<SyncReport, ApiError> {
     let mut report = SyncReport::default();
-    let result = run(candor, graph, &mut report).await;
+    let mut result = run(candor, graph, &mut report).await;
     report.requests = graph.requests();
+    if matches!(result, Err(Stop::Unauthorized)) {
+        // A run resumes where it stopped (delta links, tombstones and
+        // transaction ids are saved as it goes), so run again with a token
+        // renewed now. Refused again, the user must sign in.
+        tracing::info!("Microsoft 365 refused the access token; renewing it and resuming");
+        result = match renewed_graph(candor, RESOURCE).await {
+            Ok(renewed) => {
+                let second = run(candor, &renewed, &mut report).await;
+                report.requests += renewed.requests();
+                second
+            }
+            Err(e) => Err(Stop::Error(e)),
+        };
+    }
     let mut state = candor.store().graph_sync_state(RESOURCE)?;
     match result {
         Ok(()) => {
@@ -377,7 +394,7 @@ async fn sync_with(candor: &Candor, graph: &Graph) -> Result<SyncReport, ApiErro
         }
         Err(Stop::ContainerGone) => {
             let message = format!(
-                "The \"{}\" calendar was deleted in Microsoft 365, so calendar sync is now off. Your events are still in Candor; `candor calendar enable` creates a new calendar and sends them again.",
+                "The \"{}\" calendar was deleted in Microsoft 365, so calendar sync is now off. Your events are still in Candor; turning calendar sync on again creates a new calendar and sends them.",
                 state.container_name.as_deref().unwrap_or(CALENDAR_NAME)
             );
             candor.store().unlink_synced_events()?;
@@ -400,6 +417,33 @@ async fn sync_with(candor: &Candor, graph: &Graph) -> Result<SyncReport, ApiErro
             candor.store().save_graph_sync_state(RESOURCE, &state)?;
             Err(e)
         }
+        Err(Stop::Unauthorized) => {
+            let e = refused_sign_in();
+            state.last_error = Some(e.message.clone());
+            candor.store().save_graph_sync_state(RESOURCE, &state)?;
+            Err(e)
+        }
+    }
+}
+
+/// A client for the sync's account with a token renewed now, for a run
+/// Microsoft 365 answered with 401.
+pub(crate) async fn renewed_graph(candor: &Candor, resource: &str) -> Result<Graph, ApiError> {
+    let state = candor.store().graph_sync_state(resource)?;
+    let account_id = state.account_id.ok_or_else(|| {
+        ApiError::invalid(resource, "This sync has no account; turn it on again.")
+    })?;
+    let email = account_email(candor, account_id)?;
+    let token = super::oauth::access_token(candor, account_id, Resource::Graph, true).await?;
+    Graph::new(&graph_base_url(candor)?, &email, token).map_err(|e| graph_error(&e))
+}
+
+/// Microsoft 365 refused even a freshly renewed token.
+pub(crate) fn refused_sign_in() -> ApiError {
+    ApiError {
+        code: ErrorCode::Storage,
+        message: "Microsoft 365 refused this account's sign-in even after renewing it. Sign in again on the Accounts page (or `candor account login NAME`).".to_owned(),
+        field: None,
     }
 }
 
@@ -413,7 +457,16 @@ fn stop(e: GraphError) -> Stop {
     if e.is_not_found() {
         Stop::ContainerGone
     } else {
-        Stop::Error(graph_error(&e))
+        failed(&e)
+    }
+}
+
+/// A failed request where a 404 is about one event, not the calendar.
+fn failed(e: &GraphError) -> Stop {
+    if e.is_unauthorized() {
+        Stop::Unauthorized
+    } else {
+        Stop::Error(graph_error(e))
     }
 }
 
@@ -694,11 +747,7 @@ async fn pull(candor: &Candor, graph: &Graph, report: &mut SyncReport) -> Result
                 })?;
                 if remote.start.is_none() || remote.end.is_none() {
                     // A partial item: read the whole event.
-                    match graph
-                        .get_event(id)
-                        .await
-                        .map_err(|e| Stop::Error(graph_error(&e)))?
-                    {
+                    match graph.get_event(id).await.map_err(|e| failed(&e))? {
                         Some(full) => remote = full,
                         None => continue,
                     }
@@ -715,11 +764,7 @@ async fn pull(candor: &Candor, graph: &Graph, report: &mut SyncReport) -> Result
                     continue;
                 }
                 // Deleted, or moved out of the window? Ask.
-                match graph
-                    .get_event(id)
-                    .await
-                    .map_err(|e| Stop::Error(graph_error(&e)))?
-                {
+                match graph.get_event(id).await.map_err(|e| failed(&e))? {
                     None => {
                         if candor.store().delete_remote_event(id)? {
                             report.deleted_local += 1;
@@ -783,9 +828,9 @@ async fn push_deletions(
                 graph
                     .delete_event(&d.graph_id, None)
                     .await
-                    .map_err(|e| Stop::Error(graph_error(&e)))?;
+                    .map_err(|e| failed(&e))?;
             }
-            Err(e) => return Err(Stop::Error(graph_error(&e))),
+            Err(e) => return Err(failed(&e)),
         }
         candor.store().clear_graph_deletion(d.id)?;
         report.deleted_remote += 1;
@@ -936,11 +981,7 @@ async fn resolve_conflict(
         return Ok(());
     };
     report.conflicts += 1;
-    let Some(remote) = graph
-        .get_event(&gid)
-        .await
-        .map_err(|e| Stop::Error(graph_error(&e)))?
-    else {
+    let Some(remote) = graph.get_event(&gid).await.map_err(|e| failed(&e))? else {
         return Ok(());
     };
     let remote_time = remote.last_modified().unwrap_or(0);

@@ -25,6 +25,7 @@ use serde_json::{Map, Value, json};
 use super::Candor;
 use super::calendar::{
     GraphSyncStatus, account_email, disable_container, enable_container, graph_client, graph_error,
+    refused_sign_in, renewed_graph,
 };
 use crate::ApiError;
 
@@ -257,6 +258,8 @@ pub async fn sync(candor: &Candor) -> Result<ContactsReport, ApiError> {
 
 enum Stop {
     FolderGone,
+    /// Microsoft 365 refused the access token (401).
+    Unauthorized,
     Error(ApiError),
 }
 
@@ -276,6 +279,15 @@ fn stop(e: &GraphError) -> Stop {
     if e.is_not_found() {
         Stop::FolderGone
     } else {
+        failed(e)
+    }
+}
+
+/// A failed request where a 404 is about one contact, not the folder.
+fn failed(e: &GraphError) -> Stop {
+    if e.is_unauthorized() {
+        Stop::Unauthorized
+    } else {
         Stop::Error(graph_error(e))
     }
 }
@@ -289,8 +301,20 @@ fn now() -> i64 {
 async fn sync_with(candor: &Candor, graph: &Graph) -> Result<ContactsReport, ApiError> {
     let mut report = ContactsReport::default();
     let map = mapping(candor)?;
-    let result = run(candor, graph, &map, &mut report).await;
+    let mut result = run(candor, graph, &map, &mut report).await;
     report.requests = graph.requests();
+    if matches!(result, Err(Stop::Unauthorized)) {
+        // As for the calendar: resume with a token renewed now.
+        tracing::info!("Microsoft 365 refused the access token; renewing it and resuming");
+        result = match renewed_graph(candor, RESOURCE).await {
+            Ok(renewed) => {
+                let second = run(candor, &renewed, &map, &mut report).await;
+                report.requests += renewed.requests();
+                second
+            }
+            Err(e) => Err(Stop::Error(e)),
+        };
+    }
     let mut state = candor.store().graph_sync_state(RESOURCE)?;
     match result {
         Ok(()) => {
@@ -301,7 +325,7 @@ async fn sync_with(candor: &Candor, graph: &Graph) -> Result<ContactsReport, Api
         }
         Err(Stop::FolderGone) => {
             let message = format!(
-                "The \"{}\" contacts folder was deleted in Microsoft 365, so contacts sync is now off. Your contacts are still in Candor; `candor contacts-sync enable` creates a new folder and sends them again.",
+                "The \"{}\" contacts folder was deleted in Microsoft 365, so contacts sync is now off. Your contacts are still in Candor; turning contacts sync on again creates a new folder and sends them.",
                 state.container_name.as_deref().unwrap_or(FOLDER_NAME)
             );
             candor.store().unlink_synced_contacts()?;
@@ -317,6 +341,12 @@ async fn sync_with(candor: &Candor, graph: &Graph) -> Result<ContactsReport, Api
             Err(ApiError::not_found(message))
         }
         Err(Stop::Error(e)) => {
+            state.last_error = Some(e.message.clone());
+            candor.store().save_graph_sync_state(RESOURCE, &state)?;
+            Err(e)
+        }
+        Err(Stop::Unauthorized) => {
+            let e = refused_sign_in();
             state.last_error = Some(e.message.clone());
             candor.store().save_graph_sync_state(RESOURCE, &state)?;
             Err(e)
@@ -758,9 +788,9 @@ async fn push_deletions(
                 graph
                     .delete_contact(&d.graph_id, None)
                     .await
-                    .map_err(|e| Stop::Error(graph_error(&e)))?;
+                    .map_err(|e| failed(&e))?;
             }
-            Err(e) => return Err(Stop::Error(graph_error(&e))),
+            Err(e) => return Err(failed(&e)),
         }
         candor.store().clear_graph_deletion(d.id)?;
         report.deleted_remote += 1;
@@ -863,10 +893,7 @@ async fn push_one(
             Err(e) if e.is_precondition_failed() => {
                 // Changed there since the pull: the most recent wins.
                 conflict = true;
-                let remote = graph
-                    .get_contact(gid)
-                    .await
-                    .map_err(|e| Stop::Error(graph_error(&e)))?;
+                let remote = graph.get_contact(gid).await.map_err(|e| failed(&e))?;
                 match remote {
                     Some(remote) if modified_of(&remote).unwrap_or(0) > c.updated_at => {
                         log_conflict(candor, c.record_id, gid, "remote", &local.display_name())?;
