@@ -137,6 +137,7 @@ pub struct GraphServer {
     state: Arc<Mutex<State>>,
     in_flight: Arc<AtomicUsize>,
     max_in_flight: Arc<AtomicUsize>,
+    connections: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
 }
 
@@ -375,11 +376,18 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-fn respond(stream: &mut TcpStream, status: u16, headers: &[(String, String)], body: &str) {
+fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    headers: &[(String, String)],
+    body: &str,
+    keep_alive: bool,
+) {
     let mut out = format!(
-        "HTTP/1.1 {status} {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        "HTTP/1.1 {status} {}\r\nContent-Length: {}\r\nConnection: {}\r\n",
         reason(status),
-        body.len()
+        body.len(),
+        if keep_alive { "keep-alive" } else { "close" }
     );
     if !body.is_empty() {
         out.push_str("Content-Type: application/json; odata.metadata=minimal\r\n");
@@ -413,10 +421,13 @@ impl GraphServer {
             max_in_flight.clone(),
             stop.clone(),
         );
+        let connections = Arc::new(AtomicUsize::new(0));
+        let accepted = connections.clone();
         std::thread::spawn(move || {
             while !sp.load(Ordering::Relaxed) {
                 match listener.accept() {
                     Ok((stream, _)) => {
+                        accepted.fetch_add(1, Ordering::Relaxed);
                         let (st, inf, maxf, token_ok) =
                             (st.clone(), inf.clone(), maxf.clone(), token_ok.clone());
                         std::thread::spawn(move || {
@@ -432,6 +443,7 @@ impl GraphServer {
             state,
             in_flight,
             max_in_flight,
+            connections,
             stop,
         })
     }
@@ -596,6 +608,12 @@ impl GraphServer {
         self.state().seen.len()
     }
 
+    /// Connections opened to the double so far (a client that keeps its
+    /// connections open needs few).
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::Relaxed)
+    }
+
     pub fn max_in_flight(&self) -> usize {
         self.max_in_flight.load(Ordering::SeqCst)
     }
@@ -747,9 +765,40 @@ fn serve(
         return;
     };
     let mut reader = BufReader::new(stream);
-    let Some(request) = read_request(&mut reader) else {
-        return;
-    };
+    // Connections stay open between requests, as Graph's do (HTTP/1.1
+    // keep-alive), until the client closes them or asks to.
+    while let Some(request) = read_request(&mut reader) {
+        let keep_alive = !request
+            .header("connection")
+            .is_some_and(|c| c.eq_ignore_ascii_case("close"));
+        answer(
+            &request,
+            &mut writer,
+            keep_alive,
+            state,
+            in_flight,
+            max_in_flight,
+            port,
+            token_ok,
+        );
+        if !keep_alive {
+            break;
+        }
+    }
+    let _ = writer.shutdown(std::net::Shutdown::Both);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn answer(
+    request: &Request,
+    writer: &mut TcpStream,
+    keep_alive: bool,
+    state: &Mutex<State>,
+    in_flight: &AtomicUsize,
+    max_in_flight: &AtomicUsize,
+    port: u16,
+    token_ok: &(dyn Fn(&str) -> bool + Send + Sync),
+) {
     let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     max_in_flight.fetch_max(now, Ordering::SeqCst);
     // Real servers take a moment: enough for concurrent requests to overlap.
@@ -781,7 +830,7 @@ fn serve(
             };
             (status, headers, error_body(code, "Please retry later."))
         } else {
-            handle(&request, &mut s, &base)
+            handle(request, &mut s, &base)
         };
         s.seen.push(Seen {
             method: request.method.clone(),
@@ -804,8 +853,7 @@ fn serve(
         ));
     }
     in_flight.fetch_sub(1, Ordering::SeqCst);
-    respond(&mut writer, status, &headers, &body);
-    let _ = writer.shutdown(std::net::Shutdown::Both);
+    respond(writer, status, &headers, &body, keep_alive);
 }
 
 type Answer = (u16, Vec<(String, String)>, String);

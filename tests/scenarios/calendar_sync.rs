@@ -229,10 +229,16 @@ fn initial_sync_of_6000_events_sends_5000_future_first_then_most_recent_past() {
     let report = run.json();
     // The benchmark's figure (not a timed assertion).
     eprintln!(
-        "initial calendar sync: {} events in {:.1} s, {} HTTP requests",
+        "initial calendar sync: {} events in {:.1} s, {} HTTP requests over {} connections",
         report["created_remote"],
         elapsed.as_secs_f64(),
-        report["requests"]
+        report["requests"],
+        env.graph.connections()
+    );
+    assert!(
+        env.graph.connections() <= 8,
+        "connections are kept open and reused, not one per request: {}",
+        env.graph.connections()
     );
     assert_eq!(report["created_remote"], 5000, "{report}");
     assert_eq!(report["set_aside"], 1000, "{report}");

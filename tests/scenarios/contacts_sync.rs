@@ -262,10 +262,11 @@ fn the_first_contacts_sync_sends_at_most_10000_most_recent_first_and_a_quiet_syn
         .json();
     // The benchmark's figure (not a timed assertion).
     eprintln!(
-        "initial contacts sync: {} contacts in {:.1} s, {} HTTP requests",
+        "initial contacts sync: {} contacts in {:.1} s, {} HTTP requests over {} connections",
         report["created_remote"],
         started.elapsed().as_secs_f64(),
-        report["requests"]
+        report["requests"],
+        env.graph.connections()
     );
     assert_eq!(report["created_remote"], 10_000, "{report}");
     assert_eq!(report["set_aside"], 5, "{report}");

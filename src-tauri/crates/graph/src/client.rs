@@ -225,6 +225,7 @@ pub struct Graph {
     permits: Arc<Semaphore>,
     requests: Arc<AtomicU64>,
     backoff_unit: Duration,
+    connections: crate::oauth::http::Pool,
 }
 
 impl std::fmt::Debug for Graph {
@@ -275,6 +276,7 @@ impl Graph {
             permits: mailbox_permits(mailbox),
             requests: Arc::new(AtomicU64::new(0)),
             backoff_unit: Duration::from_millis(500),
+            connections: crate::oauth::http::Pool::default(),
         })
     }
 
@@ -344,7 +346,7 @@ impl Graph {
                     .await
                     .map_err(|e| GraphError::Transport(e.to_string()))?;
                 self.requests.fetch_add(1, Ordering::Relaxed);
-                crate::oauth::http::send_to(request, "Microsoft 365").await
+                self.connections.send(request, "Microsoft 365").await
             };
             let response = match result {
                 Ok(r) => r,
