@@ -9,6 +9,14 @@
 // Test support may print progress for whoever reads the test log.
 #![allow(clippy::print_stderr, clippy::unwrap_used)]
 
+/// What the doubles leave unescaped in URLs and forms: RFC 3986's
+/// unreserved characters.
+pub(crate) const URL_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 pub mod display;
 pub mod dovecot;
 pub mod driver;
