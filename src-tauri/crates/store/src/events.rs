@@ -208,6 +208,20 @@ fn state_from_row(row: &Row<'_>) -> rusqlite::Result<GraphSyncState> {
 }
 
 impl Store {
+    /// Runs a query of `EVENT_COLUMNS` and reads the events with their
+    /// attendees.
+    fn select_events(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<Event>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let events = stmt
+            .query_map(params, event_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(with_attendees(&self.conn, events)?)
+    }
+
     /// Creates an event owned by the local user. `imported`: from a file,
     /// never sent to Microsoft 365.
     pub fn insert_event(&mut self, input: &EventInput, imported: bool) -> Result<i64, StoreError> {
@@ -292,63 +306,49 @@ impl Store {
     }
 
     pub fn get_event(&self, id: i64) -> Result<Option<Event>, StoreError> {
-        let event = self
-            .conn
-            .query_row(
+        Ok(self
+            .select_events(
                 &format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1"),
                 [id],
-                event_from_row,
-            )
-            .optional()?;
-        Ok(match event {
-            Some(e) => with_attendees(&self.conn, vec![e])?.pop(),
-            None => None,
-        })
+            )?
+            .pop())
     }
 
     pub fn event_by_graph_id(&self, graph_id: &str) -> Result<Option<Event>, StoreError> {
-        let event = self
-            .conn
-            .query_row(
+        Ok(self
+            .select_events(
                 &format!("SELECT {EVENT_COLUMNS} FROM events WHERE graph_id = ?1"),
                 [graph_id],
-                event_from_row,
-            )
-            .optional()?;
-        Ok(match event {
-            Some(e) => with_attendees(&self.conn, vec![e])?.pop(),
-            None => None,
-        })
+            )?
+            .pop())
     }
 
     /// Events overlapping [from, to), by start time. An event ending exactly
     /// at `from` (a whole-day event ends at the next midnight) is not in it;
     /// one of no length starting at `from` is.
     pub fn list_events(&self, from: i64, to: i64) -> Result<Vec<Event>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {EVENT_COLUMNS} FROM events
-             WHERE (ends_at > ?1 OR starts_at >= ?1) AND starts_at < ?2
-             ORDER BY starts_at, id"
-        ))?;
-        let events = stmt
-            .query_map([from, to], event_from_row)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(with_attendees(&self.conn, events)?)
+        self.select_events(
+            &format!(
+                "SELECT {EVENT_COLUMNS} FROM events
+                 WHERE (ends_at > ?1 OR starts_at >= ?1) AND starts_at < ?2
+                 ORDER BY starts_at, id"
+            ),
+            [from, to],
+        )
     }
 
     /// The events and interviews of a candidate or a job opening, by start.
     pub fn record_events(&self, record_id: i64) -> Result<Vec<Event>, StoreError> {
         // Two indexed lookups rather than one OR, which SQLite would scan.
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {EVENT_COLUMNS} FROM events WHERE candidate_id = ?1
-             UNION
-             SELECT {EVENT_COLUMNS} FROM events WHERE job_id = ?1
-             ORDER BY starts_at, id"
-        ))?;
-        let events = stmt
-            .query_map([record_id], event_from_row)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(with_attendees(&self.conn, events)?)
+        self.select_events(
+            &format!(
+                "SELECT {EVENT_COLUMNS} FROM events WHERE candidate_id = ?1
+                 UNION
+                 SELECT {EVENT_COLUMNS} FROM events WHERE job_id = ?1
+                 ORDER BY starts_at, id"
+            ),
+            [record_id],
+        )
     }
 
     /// Stores an event read from an .ics file under its iCalendar identity:
@@ -379,30 +379,28 @@ impl Store {
     /// Events that were never sent and never set aside, in the first sync's
     /// order: future ones soonest first, then past ones most recent first.
     pub fn events_never_synced(&self, now: i64) -> Result<Vec<Event>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!(
+        self.select_events(
+            &format!(
             "SELECT {EVENT_COLUMNS} FROM events
              WHERE is_imported = 0 AND graph_id IS NULL AND graph_synced_at IS NULL
              ORDER BY (ends_at < ?1), CASE WHEN ends_at < ?1 THEN -starts_at ELSE starts_at END, id"
-        ))?;
-        let events = stmt
-            .query_map([now], event_from_row)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(with_attendees(&self.conn, events)?)
+            ),
+            [now],
+        )
     }
 
     /// Events created or edited here since they were last in step (not imported).
     pub fn events_to_push(&self) -> Result<Vec<Event>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {EVENT_COLUMNS} FROM events
+        self.select_events(
+            &format!(
+                "SELECT {EVENT_COLUMNS} FROM events
              WHERE is_imported = 0
                AND ((graph_id IS NULL AND graph_synced_at IS NULL)
                     OR updated_at > COALESCE(graph_synced_at, 0))
              ORDER BY starts_at, id"
-        ))?;
-        let events = stmt
-            .query_map([], event_from_row)?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(with_attendees(&self.conn, events)?)
+            ),
+            [],
+        )
     }
 
     /// Sets events aside from the first sync (beyond its limit): they stay
