@@ -37,10 +37,11 @@ describe("App start-up", () => {
     const root = await start({ state: "ready", data_dir: "/d", key_source: "keyring" });
 
     get(root, '[data-testid="app-ready"]');
-    for (const id of ["nav-email", "nav-candidates", "nav-contacts", "nav-jobs", "nav-clients"]) {
+    for (const id of ["nav-email", "nav-calendar", "nav-candidates", "nav-contacts", "nav-jobs", "nav-clients"]) {
       expect(root.querySelector(`[data-testid="${id}"]`), id).not.toBeNull();
     }
     expect(get(root, '[data-testid="nav-jobs"]').getAttribute("href")).toBe("#/jobs");
+    expect(get(root, '[data-testid="nav-calendar"]').getAttribute("href")).toBe("#/calendar");
     expect(root.textContent, "the Email tab is the start page").toContain("No mail accounts yet");
   });
 

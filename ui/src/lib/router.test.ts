@@ -35,6 +35,12 @@ describe("parseRoute", () => {
     expect(parseRoute("#/candidates/import/more").page, "extra segment").toBe("not_found");
   });
 
+  it("reads the calendar page, which has no sub-pages", () => {
+    expect(parseRoute("#/calendar")).toEqual({ page: "calendar" });
+    expect(parseRoute("#calendar/")).toEqual({ page: "calendar" });
+    expect(parseRoute("#/calendar/2024").page).toBe("not_found");
+  });
+
   it("reads the settings page", () => {
     expect(parseRoute("#/settings")).toEqual({ page: "settings" });
     expect(parseRoute("#settings/")).toEqual({ page: "settings" });
@@ -66,6 +72,7 @@ describe("formatRoute", () => {
   it("round-trips every page through parseRoute", () => {
     const routes: Route[] = [
       { page: "email" },
+      { page: "calendar" },
       { page: "settings" },
       { page: "list", kind: "job" },
       { page: "new", kind: "client" },
@@ -81,6 +88,7 @@ describe("formatRoute", () => {
 
   it("writes the documented URLs the end-to-end tests and bookmarks rely on", () => {
     expect(formatRoute({ page: "email" })).toBe("#/email");
+    expect(formatRoute({ page: "calendar" })).toBe("#/calendar");
     expect(formatRoute({ page: "settings" })).toBe("#/settings");
     expect(formatRoute({ page: "list", kind: "candidate" })).toBe("#/candidates");
     expect(formatRoute({ page: "detail", kind: "job", id: 42 })).toBe("#/jobs/42");
@@ -96,6 +104,7 @@ describe("sectionOf", () => {
     expect(sectionOf({ page: "new", kind: "client" })).toBe("client");
     expect(sectionOf({ page: "import", kind: "contact" })).toBe("contact");
     expect(sectionOf({ page: "email" })).toBe("email");
+    expect(sectionOf({ page: "calendar" })).toBe("calendar");
     expect(sectionOf({ page: "settings" })).toBe("settings");
     expect(sectionOf({ page: "not_found", path: "x" }), "nothing is highlighted for an unknown page").toBeNull();
   });

@@ -6,6 +6,7 @@ import type { RecordKind } from "./ipc/bindings";
 
 export type Route =
   | { page: "email" }
+  | { page: "calendar" }
   | { page: "settings" }
   | { page: "account_new" }
   | { page: "accounts" }
@@ -45,6 +46,7 @@ export function parseRoute(hash: string): Route {
   const parts = path.split("/");
   const [first, second, third, ...rest] = parts;
   if (first === "email" && parts.length === 1) return { page: "email" };
+  if (first === "calendar" && parts.length === 1) return { page: "calendar" };
   if (first === "settings" && parts.length === 1) return { page: "settings" };
   if (first === "accounts" && second === "new" && parts.length === 2) return { page: "account_new" };
   if (first === "accounts" && parts.length === 1) return { page: "accounts" };
@@ -68,6 +70,8 @@ export function formatRoute(route: Route): string {
   switch (route.page) {
     case "email":
       return "#/email";
+    case "calendar":
+      return "#/calendar";
     case "settings":
       return "#/settings";
     case "account_new":
@@ -90,12 +94,14 @@ export function formatRoute(route: Route): string {
 }
 
 /** The sidebar entry a route belongs to, so a record's detail page keeps its list highlighted. */
-export function sectionOf(route: Route): "email" | "settings" | RecordKind | null {
+export function sectionOf(route: Route): "email" | "calendar" | "settings" | RecordKind | null {
   switch (route.page) {
     case "email":
     case "account_new":
     case "accounts":
       return "email";
+    case "calendar":
+      return "calendar";
     case "settings":
       return "settings";
     case "not_found":

@@ -12,6 +12,7 @@ const api = vi.hoisted(() => ({
   listTemplates: vi.fn(),
   jobPipeline: vi.fn(),
   candidateJobs: vi.fn(),
+  recordEvents: vi.fn(),
 }));
 vi.mock("../lib/ipc/api", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../lib/ipc/api")>()),
@@ -41,6 +42,7 @@ beforeEach(() => {
   api.listTemplates.mockReset().mockResolvedValue([]);
   api.jobPipeline.mockReset().mockResolvedValue([]);
   api.candidateJobs.mockReset().mockResolvedValue([]);
+  api.recordEvents.mockReset().mockResolvedValue([]);
   window.location.hash = "#/jobs/42";
 });
 
@@ -64,13 +66,43 @@ describe("RecordDetailPage", () => {
     );
   });
 
-  it("shows the job opening's pipeline between its fields and its Emails", async () => {
+  it("shows the job opening's pipeline and events between its fields and its Emails", async () => {
     const root = render(RecordDetailPage, { kind: "job", id: 42 });
     await settle();
     expect(api.jobPipeline).toHaveBeenCalledWith(42);
+    expect(api.recordEvents).toHaveBeenCalledWith(42);
     const sections = [...root.querySelectorAll("section")].map((s) => s.dataset.testid ?? "fields");
-    expect(sections).toEqual(["fields", "job-pipeline", "record-emails"]);
+    expect(sections).toEqual(["fields", "job-pipeline", "record-events", "record-emails"]);
     expect(api.candidateJobs, "a job opening is in no pipeline itself").not.toHaveBeenCalled();
+  });
+
+  it("shows a candidate's events and interviews, and none on a client's page", async () => {
+    api.getRecord.mockResolvedValue({
+      ...job,
+      id: 7,
+      kind: "candidate",
+      display_name: "Anna Berg",
+      fields: { kind: "candidate", first_name: "Anna", last_name: "Berg", emails: [], phones: [], current_title: null, current_employer: null },
+    });
+    const root = render(RecordDetailPage, { kind: "candidate", id: 7 });
+    await settle();
+    expect(api.recordEvents).toHaveBeenCalledWith(7);
+    const sections = [...root.querySelectorAll("section")].map((s) => s.dataset.testid ?? "fields");
+    expect(sections).toEqual(["fields", "candidate-jobs", "record-events", "record-emails"]);
+    expect(get(root, '[data-testid="record-events"] h2').textContent).toBe("Events and interviews");
+
+    api.recordEvents.mockClear();
+    api.getRecord.mockResolvedValue({
+      ...job,
+      id: 3,
+      kind: "client",
+      display_name: "Initech",
+      fields: { kind: "client", name: "Initech", website: null, phone: null },
+    });
+    const client = render(RecordDetailPage, { kind: "client", id: 3 });
+    await settle();
+    expect(client.querySelector('[data-testid="record-events"]')).toBeNull();
+    expect(api.recordEvents).not.toHaveBeenCalled();
   });
 
   it("deletes only after the inline confirmation, then returns to the list", async () => {

@@ -1,7 +1,37 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LANGUAGE_STORAGE_KEY } from "../lib/i18n/language";
-import { choose, get, render } from "../test/dom";
+import type { GraphSyncStatus } from "../lib/ipc/api";
+import { choose, get, render, settle } from "../test/dom";
 import SettingsPage from "./SettingsPage.svelte";
+
+// The Microsoft 365 section's calls; its own tests (src/lib/settings) cover what it does.
+const api = vi.hoisted(() => ({
+  mailAccounts: vi.fn(),
+  calendarSyncStatus: vi.fn(),
+  contactsSyncStatus: vi.fn(),
+}));
+vi.mock("../lib/ipc/api", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../lib/ipc/api")>()),
+  api,
+  onGraphSyncActivity: vi.fn(() => Promise.resolve(() => undefined)),
+}));
+
+const OFF: GraphSyncStatus = {
+  enabled: false,
+  account: null,
+  container: null,
+  last_synced_at: null,
+  last_error: null,
+  disabled_reason: null,
+  synced: 0,
+  conflicts: [],
+};
+
+beforeEach(() => {
+  api.mailAccounts.mockReset().mockResolvedValue([]);
+  api.calendarSyncStatus.mockReset().mockResolvedValue(OFF);
+  api.contactsSyncStatus.mockReset().mockResolvedValue(OFF);
+});
 
 // jsdom: nothing saved and an en-US browser, so the page starts in English on System default.
 afterEach(() => localStorage.clear());
@@ -65,5 +95,19 @@ describe("Settings: language", () => {
     expect(get(root, '[data-testid="error-banner"]').textContent).toContain(
       "The language could not be saved: The quota has been exceeded.",
     );
+  });
+});
+
+describe("Settings: Microsoft 365", () => {
+  it("shows the calendar and contacts sync below the language setting", async () => {
+    const { root, select } = open();
+    await settle();
+    const section = get(root, '[data-testid="microsoft365"]');
+    expect(select.compareDocumentPosition(section) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(get(section, "h2").textContent).toBe("Microsoft 365");
+    expect(get(section, '[data-testid="sync-calendar"] h3').textContent).toBe("Calendar");
+    expect(get(section, '[data-testid="sync-contacts"] h3').textContent).toBe("Contacts");
+    expect(api.calendarSyncStatus).toHaveBeenCalledOnce();
+    expect(api.contactsSyncStatus).toHaveBeenCalledOnce();
   });
 });

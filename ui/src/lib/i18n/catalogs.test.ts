@@ -82,5 +82,11 @@ describe("Polish counts", () => {
       "Wysyłanie za 5 sekund…",
     ]);
     expect(pl.recordImport.found(3)).toBe("Plik zawiera 3 osoby.");
+    expect([1, 3, 12].map(pl.calendar.ics.imported)).toEqual([
+      "Zaimportowano 1 nowe wydarzenie.",
+      "Zaimportowano 3 nowe wydarzenia.",
+      "Zaimportowano 12 nowych wydarzeń.",
+    ]);
+    expect(pl.calendar.ics.recurring(22)).toBe("22 wydarzenia cykliczne zaimportowano tylko jako ich pierwsze wystąpienia.");
   });
 });

@@ -134,7 +134,7 @@ pub(crate) fn microsoft_account(
                 == Some(Provider::Microsoft)
         })
         .collect();
-    let hint = "Sync with Microsoft 365 needs a Microsoft account signed in: add one with `candor account add --oauth microsoft …`, then `candor account login NAME`.";
+    let hint = "Sync with Microsoft 365 needs a Microsoft 365 account signed in here: add one (in the app: Accounts → Add account → Microsoft 365; on the command line: `candor account add --oauth microsoft …` and `candor account login NAME`).";
     match name {
         Some(name) => {
             let id = super::accounts::resolve(&store, name)?;
