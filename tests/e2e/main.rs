@@ -3,6 +3,7 @@
 //! data directory. Screenshots go to tests/artifacts/.
 
 mod bench;
+mod calendar;
 mod email;
 mod first_run;
 mod pipeline;
