@@ -6,6 +6,7 @@ mod bench;
 mod calendar;
 mod email;
 mod first_run;
+mod microsoft365;
 mod pipeline;
 mod record_import;
 mod record_reply;

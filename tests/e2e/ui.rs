@@ -43,7 +43,16 @@ pub async fn fill(client: &Client, css: &str, text: &str) -> Result<()> {
 }
 
 pub async fn click(client: &Client, css: &str) -> Result<()> {
-    wait_for(client, css).await?.click().await?;
+    let element = wait_for(client, css).await?;
+    // WebKitWebDriver clicks the element's centre where it is: at the very
+    // edge of the window that can land on a scroll bar and do nothing.
+    client
+        .execute(
+            "arguments[0].scrollIntoView({ block: 'center' });",
+            vec![serde_json::to_value(&element)?],
+        )
+        .await?;
+    element.click().await?;
     Ok(())
 }
 
@@ -134,12 +143,27 @@ pub async fn open_unlocked(
     name: &str,
     route: &str,
 ) -> Result<OpenApp> {
+    open_unlocked_with(tmp, data_dir, passphrase, name, route, &[]).await
+}
+
+/// [`open_unlocked`], with more environment for the app (the test doubles'
+/// URLs).
+pub async fn open_unlocked_with(
+    tmp: &Path,
+    data_dir: &Path,
+    passphrase: &str,
+    name: &str,
+    route: &str,
+    extra_env: &[(String, String)],
+) -> Result<OpenApp> {
     let app = binary("candor-app")?;
     let display = VirtualDisplay::start()?;
     let home = tmp.join("home");
     std::fs::create_dir_all(&home)?;
+    let mut env: Vec<(&str, String)> = app_env(&display, data_dir, &home)?;
+    env.extend(extra_env.iter().map(|(k, v)| (k.as_str(), v.clone())));
     let driver = TauriDriver::start(
-        &app_env(&display, data_dir, &home)?,
+        &env,
         &artifacts_dir().join(format!("tauri-driver-{name}.log")),
     )?;
     let client = driver.launch(&app).await?;

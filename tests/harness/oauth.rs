@@ -337,6 +337,27 @@ impl AuthServer {
         self.state().introspections
     }
 
+    /// Signs `account` in as `user` through `candor account login`, as the
+    /// user would in the browser; the run must succeed.
+    pub fn sign_in_with_cli(&self, cli: &crate::Cli, account: &str, user: &str) -> Result<()> {
+        let mut child = cli
+            .command()
+            .args(["account", "login", account, "--timeout", "30"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .context("run candor account login")?;
+        let mut url = String::new();
+        BufReader::new(child.stdout.as_mut().context("stdout")?)
+            .read_line(&mut url)
+            .context("the authorization URL")?;
+        let back = self.log_in(url.trim(), user, false)?;
+        let (status, _, page) = http_get(&back)?;
+        anyhow::ensure!(status == 200, "the loopback page: {page}");
+        crate::CliRun::from(child.wait_with_output()?).ok();
+        Ok(())
+    }
+
     /// Plays the user in the browser: follows `authorization_url` as `user`
     /// (or declining, with `deny`), and returns where the double redirects
     /// to (the client's loopback address with `code` and `state`).

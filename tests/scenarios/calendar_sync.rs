@@ -4,12 +4,9 @@
 //! token in the middle of a round, throttling, the user deleting the
 //! calendar, and disabling.
 
-use std::io::{BufRead, BufReader};
-use std::process::Stdio;
-
 use candor_core::api::calendar::EventInput;
 use candor_tests::graph::{Expiry, GraphServer};
-use candor_tests::oauth::{AuthServer, Flavor, http_get};
+use candor_tests::oauth::{AuthServer, Flavor};
 use candor_tests::{Cli, CliRun};
 use serde_json::{Value, json};
 
@@ -71,25 +68,9 @@ fn setup() -> Env {
 
 /// Signs "Work" in, as the user would in the browser.
 fn sign_in(env: &Env) {
-    let mut child = env
-        .cli
-        .command()
-        .args(["account", "login", "Work", "--timeout", "30"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run candor account login");
-    let mut url = String::new();
-    BufReader::new(child.stdout.as_mut().expect("stdout"))
-        .read_line(&mut url)
-        .expect("the authorization URL");
-    let back = env
-        .auth
-        .log_in(url.trim(), "recruiter@test", false)
-        .expect("log in at the double");
-    let (status, _, page) = http_get(&back).expect("back to Candor");
-    assert_eq!(status, 200, "{page}");
-    CliRun::from(child.wait_with_output().expect("login ends")).ok();
+    env.auth
+        .sign_in_with_cli(&env.cli, "Work", "recruiter@test")
+        .expect("sign in");
 }
 
 pub(crate) fn signed_in() -> Env {
