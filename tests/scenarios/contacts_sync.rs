@@ -25,6 +25,7 @@ fn contact(
             phones: phones.iter().map(|p| (*p).to_owned()).collect(),
             job_title: Some(title.into()),
             client_id: client,
+            address: None,
         },
         notes: "Met at the fair".into(),
     }
@@ -232,6 +233,53 @@ fn contacts_with_a_custom_mapping_round_trip() {
     env.cli.run(&["contacts-sync", "disable"]).ok();
     assert!(env.graph.folder_names().is_empty());
     env.cli.run(&["record", "show", &ola.to_string()]).ok();
+}
+
+/// The default mapping carries the postal address: Candor's free text goes
+/// out whole as the business address's street, and an address the user
+/// types in Outlook part by part comes back as lines, nothing dropped.
+#[test]
+fn a_contacts_address_goes_out_and_comes_back_with_the_default_mapping() {
+    let env = signed_in();
+    let ola = {
+        let candor = open(&env);
+        let mut input = contact("Ola", "Nowak", &["ola@acme.example"], &[], "CTO", None);
+        if let RecordFields::Contact { address, .. } = &mut input.fields {
+            *address = Some("Sveavägen 44\n111 34 Stockholm".into());
+        }
+        candor_core::api::records::create(&candor, input)
+            .expect("contact")
+            .id
+    };
+    env.cli.run(&["contacts-sync", "enable"]).ok();
+    let remote = remote_by_name(&env.graph, "Ola Nowak");
+    assert_eq!(
+        remote["businessAddress"]["street"], "Sveavägen 44\n111 34 Stockholm",
+        "{remote}"
+    );
+
+    let now = jiff::Timestamp::now().as_second();
+    env.graph.user_edits_contact(
+        "Ola Nowak",
+        &json!({"businessAddress": {"street": "ul. Floriańska 1", "city": "Kraków",
+                "postalCode": "31-019", "state": "", "countryOrRegion": "Poland"}}),
+        now,
+    );
+    env.cli.run(&["contacts-sync", "sync"]).ok();
+    let shown = env
+        .cli
+        .run(&["--json", "record", "show", &ola.to_string()])
+        .ok()
+        .json();
+    let fields = if shown.get("record").is_some() {
+        &shown["record"]["fields"]
+    } else {
+        &shown["fields"]
+    };
+    assert_eq!(
+        fields["address"], "ul. Floriańska 1\n31-019 Kraków\nPoland",
+        "{shown}"
+    );
 }
 
 #[test]

@@ -180,6 +180,9 @@ pub enum AddCommand {
         /// The client (company) they work for: its record id or exact name.
         #[arg(long, value_name = "ID_OR_NAME")]
         client: Option<String>,
+        /// Postal address; "\n" in the text starts a new line.
+        #[arg(long)]
+        address: Option<String>,
     },
     Client {
         #[arg(long)]
@@ -227,6 +230,9 @@ pub struct EditArgs {
     employer: Option<String>,
     #[arg(long)]
     job_title: Option<String>,
+    /// A contact's postal address; "\n" in the text starts a new line.
+    #[arg(long)]
+    address: Option<String>,
     #[arg(long, value_name = "ID_OR_NAME")]
     client: Option<String>,
     #[arg(long, value_name = "ID")]
@@ -377,6 +383,7 @@ fn add_input(candor: &Candor, add: AddCommand) -> Result<RecordInput, ApiError> 
             person,
             job_title,
             client,
+            address,
         } => RecordInput {
             fields: RecordFields::Contact {
                 first_name: person.first_name,
@@ -385,6 +392,7 @@ fn add_input(candor: &Candor, add: AddCommand) -> Result<RecordInput, ApiError> 
                 phones: person.phones,
                 job_title,
                 client_id: client_id(candor, client)?,
+                address: address.map(|a| a.replace("\\n", "\n")),
             },
             notes: person.notes,
         },
@@ -448,6 +456,10 @@ fn apply_edit(
             "--job-title",
         ),
         (
+            e.address.is_some() && kind != RecordKind::Contact,
+            "--address",
+        ),
+        (
             e.title.is_some() && !matches!(kind, RecordKind::Candidate | RecordKind::Job),
             "--title",
         ),
@@ -497,6 +509,7 @@ fn apply_edit(
             phones,
             job_title,
             client_id,
+            address,
         } => RecordFields::Contact {
             first_name: e.first_name.unwrap_or(first_name),
             last_name: e.last_name.unwrap_or(last_name),
@@ -504,6 +517,7 @@ fn apply_edit(
             phones: e.phones.unwrap_or(phones),
             job_title: e.job_title.or(job_title),
             client_id: new_client.unwrap_or(client_id),
+            address: e.address.map(|a| a.replace("\\n", "\n")).or(address),
         },
         RecordFields::Client {
             name,

@@ -118,6 +118,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0016_event_import_and_records.sql"),
         then: None,
     },
+    Migration {
+        version: 17,
+        name: "contact_address",
+        sql: include_str!("../migrations/0017_contact_address.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this build writes.
@@ -271,6 +277,10 @@ mod tests {
         (
             16,
             "1aed0da96be79b03d8ab6288d142ff9a6fcc699888704225bd02a8a86c0b361f",
+        ),
+        (
+            17,
+            "8603d5c4eab442d60c046aa62730d899d18a5eb41491d1f20bdd5a7900121529",
         ),
     ];
 

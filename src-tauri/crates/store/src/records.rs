@@ -90,6 +90,9 @@ pub enum RecordFields {
         job_title: Option<String>,
         /// The client (company) this person works for.
         client_id: Option<i64>,
+        /// Postal address, free text (lines as written).
+        #[serde(default)]
+        address: Option<String>,
     },
     Client {
         name: String,
@@ -549,14 +552,15 @@ fn write_details(tx: &Transaction<'_>, id: i64, fields: &RecordFields) -> rusqli
             last_name,
             job_title,
             client_id,
+            address,
             ..
         } => {
             tx.execute(
-                "INSERT INTO contacts (record_id, first_name, last_name, job_title, client_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO contacts (record_id, first_name, last_name, job_title, client_id, address)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (record_id) DO UPDATE SET first_name = ?2, last_name = ?3,
-                    job_title = ?4, client_id = ?5",
-                params![id, first_name, last_name, job_title, client_id],
+                    job_title = ?4, client_id = ?5, address = ?6",
+                params![id, first_name, last_name, job_title, client_id, address],
             )?;
         }
         RecordFields::Client {
@@ -641,10 +645,10 @@ fn read_details(conn: &Connection, id: i64, kind: RecordKind) -> rusqlite::Resul
             })
         }
         RecordKind::Contact => {
-            let (first_name, last_name, job_title, client_id) = conn.query_row(
-                "SELECT first_name, last_name, job_title, client_id FROM contacts WHERE record_id = ?1",
+            let (first_name, last_name, job_title, client_id, address) = conn.query_row(
+                "SELECT first_name, last_name, job_title, client_id, address FROM contacts WHERE record_id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )?;
             Ok(RecordFields::Contact {
                 first_name,
@@ -653,6 +657,7 @@ fn read_details(conn: &Connection, id: i64, kind: RecordKind) -> rusqlite::Resul
                 phones: phones()?,
                 job_title,
                 client_id,
+                address,
             })
         }
         RecordKind::Client => conn.query_row(

@@ -25,6 +25,7 @@ fn contact(first: &str, client_id: Option<i64>) -> RecordInput {
         phones: vec!["+46 8 555 010".into()],
         job_title: None,
         client_id,
+        address: Some("Kungsgatan 1\n111 43 Stockholm".into()),
     })
 }
 
@@ -77,6 +78,12 @@ fn editing_a_contact_keeps_the_jobs_that_point_at_it() {
         Some("Astrid-Maria Berg")
     );
     assert_eq!(job.client_name.as_deref(), Some("Acme"));
+    let astrid = store.get_record(person).expect("read").expect("contact");
+    assert_eq!(
+        astrid.fields,
+        contact("Astrid-Maria", Some(client)).fields,
+        "every field of the contact, its postal address included, reads back as written"
+    );
 }
 
 #[test]
@@ -221,6 +228,7 @@ fn records_sharing_an_address_name_each_other() {
                 phones: Vec::new(),
                 job_title: None,
                 client_id: None,
+                address: None,
             }),
             false,
         )

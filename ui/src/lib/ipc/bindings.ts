@@ -1130,6 +1130,10 @@ export type ImportField = "first_name" | "last_name" |
  */
 "owner" | 
 /**
+ * A contact's postal address; in a candidate's notes ("Address: ...").
+ */
+"address" | 
+/**
  * Not imported.
  */
 "ignore"
@@ -1317,7 +1321,7 @@ client_name: string | null; primary_contact_name: string | null }
 /**
  * The kind-specific fields of a record, as entered and as stored.
  */
-export type RecordFields = { kind: "candidate"; first_name: string; last_name: string; emails: string[]; phones: string[]; current_title: string | null; current_employer: string | null } | { kind: "contact"; first_name: string; last_name: string; emails: string[]; phones: string[]; job_title: string | null; client_id: number | null } | { kind: "client"; name: string; website: string | null; phone: string | null } | { kind: "job"; title: string; client_id: number | null; primary_contact_id: number | null; status: JobStatus }
+export type RecordFields = { kind: "candidate"; first_name: string; last_name: string; emails: string[]; phones: string[]; current_title: string | null; current_employer: string | null } | { kind: "contact"; first_name: string; last_name: string; emails: string[]; phones: string[]; job_title: string | null; client_id: number | null; address?: string | null } | { kind: "client"; name: string; website: string | null; phone: string | null } | { kind: "job"; title: string; client_id: number | null; primary_contact_id: number | null; status: JobStatus }
 /**
  * Progress of an import, reported as each batch is committed.
  */

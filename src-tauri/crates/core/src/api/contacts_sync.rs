@@ -44,6 +44,7 @@ pub const CANDOR_FIELDS: &[&str] = &[
     "job_title",
     "company",
     "notes",
+    "address",
 ];
 
 /// Microsoft's contact fields a mapping can name: (field, is a list).
@@ -61,13 +62,18 @@ pub const GRAPH_FIELDS: &[(&str, bool)] = &[
     ("mobilePhone", false),
     ("personalNotes", false),
     ("businessHomePage", false),
+    // physicalAddress objects: see `address_to_graph`.
+    ("businessAddress", false),
+    ("homeAddress", false),
+    ("otherAddress", false),
     ("emailAddresses", true),
     ("businessPhones", true),
     ("homePhones", true),
     ("imAddresses", true),
 ];
 
-/// The default mapping: names, emails, phones, company, job title, notes.
+/// The default mapping: names, emails, phones, company, job title, notes,
+/// address.
 pub const DEFAULT_MAPPING: &[(&str, &str)] = &[
     ("givenName", "first_name"),
     ("surname", "last_name"),
@@ -76,6 +82,7 @@ pub const DEFAULT_MAPPING: &[(&str, &str)] = &[
     ("companyName", "company"),
     ("jobTitle", "job_title"),
     ("personalNotes", "notes"),
+    ("businessAddress", "address"),
 ];
 
 /// One line of the mapping.
@@ -374,6 +381,7 @@ struct Local {
     job_title: Option<String>,
     company: Option<String>,
     notes: String,
+    address: Option<String>,
 }
 
 impl Local {
@@ -387,6 +395,7 @@ impl Local {
             emails,
             phones,
             job_title,
+            address,
             ..
         } = record.fields
         else {
@@ -400,6 +409,7 @@ impl Local {
             job_title,
             company: record.client_name,
             notes: record.notes,
+            address,
         }))
     }
 
@@ -419,6 +429,7 @@ impl Local {
             "job_title" => json!(self.job_title.clone().unwrap_or_default()),
             "company" => json!(self.company.clone().unwrap_or_default()),
             "notes" => json!(self.notes),
+            "address" => json!(self.address.clone().unwrap_or_default()),
             _ => Value::Null,
         }
     }
@@ -467,6 +478,7 @@ impl Local {
             "job_title" => self.job_title = optional(text()),
             "company" => self.company = optional(text()),
             "notes" => self.notes = text(),
+            "address" => self.address = optional(text()),
             _ => {}
         }
     }
@@ -476,6 +488,44 @@ fn is_list(graph_field: &str) -> bool {
     GRAPH_FIELDS
         .iter()
         .any(|(g, list)| *g == graph_field && *list)
+}
+
+fn is_address(graph_field: &str) -> bool {
+    matches!(
+        graph_field,
+        "businessAddress" | "homeAddress" | "otherAddress"
+    )
+}
+
+/// Candor's free-text address as Graph's physicalAddress. Candor does not
+/// split addresses into parts (people write them in many national forms),
+/// so the whole text goes into `street`, which Outlook shows on several
+/// lines; the other parts are emptied (the update is a full object, and a
+/// city left there would be shown twice once pulled back).
+fn address_to_graph(text: &str) -> Value {
+    json!({
+        "street": text,
+        "city": "",
+        "state": "",
+        "postalCode": "",
+        "countryOrRegion": "",
+    })
+}
+
+/// Graph's physicalAddress as lines: street, "postal code city", state,
+/// country; nothing typed in Outlook is lost.
+fn address_from_graph(value: &Value) -> String {
+    let part = |name: &str| value[name].as_str().unwrap_or_default().trim().to_owned();
+    let city = [part("postalCode"), part("city")]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    [part("street"), city, part("state"), part("countryOrRegion")]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The whole mapped contact as Graph takes it, `displayName` included.
@@ -496,6 +546,8 @@ fn to_graph(local: &Local, map: &[MappingEntry]) -> Value {
             .map(|a| json!({"name": local.display_name(), "address": a}))
             .collect();
             Value::Array(addresses)
+        } else if is_address(&m.graph_field) {
+            address_to_graph(value.as_str().unwrap_or_default())
         } else if is_list(&m.graph_field) {
             match value {
                 Value::Array(items) => Value::Array(items),
@@ -531,6 +583,8 @@ fn apply_fields(local: &mut Local, remote: &Value, map: &[MappingEntry]) {
                     })
                     .unwrap_or_default(),
             )
+        } else if is_address(&m.graph_field) {
+            json!(address_from_graph(value))
         } else {
             value.clone()
         };
@@ -580,6 +634,7 @@ fn save_local(candor: &Candor, id: Option<i64>, local: &Local) -> Result<i64, Ap
             phones: local.phones.clone(),
             job_title: local.job_title.clone(),
             client_id: client,
+            address: local.address.clone(),
         },
         notes: local.notes.clone(),
     };
@@ -688,6 +743,7 @@ fn apply_remote(
                 job_title: None,
                 company: None,
                 notes: String::new(),
+                address: None,
             },
         ),
     };

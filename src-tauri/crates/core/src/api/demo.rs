@@ -60,6 +60,7 @@ pub fn load(candor: &Candor) -> Result<DemoReport, ApiError> {
         phones: vec!["+46 8 555 0142".into()],
         job_title: Some("Head of Engineering".into()),
         client_id: Some(client.id),
+        address: Some("Sveavägen 44\n111 34 Stockholm\nSweden".into()),
     })?;
     record(RecordFields::Job {
         title: "Senior Rust Engineer".into(),

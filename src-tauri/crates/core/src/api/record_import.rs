@@ -88,12 +88,14 @@ pub enum ImportField {
     /// Kept in the notes ("Owner: ..."): on this desktop every record is the
     /// user's own.
     Owner,
+    /// A contact's postal address; in a candidate's notes ("Address: ...").
+    Address,
     /// Not imported.
     Ignore,
 }
 
 impl ImportField {
-    const ALL: [Self; 10] = [
+    const ALL: [Self; 11] = [
         Self::FirstName,
         Self::LastName,
         Self::Name,
@@ -103,6 +105,7 @@ impl ImportField {
         Self::Company,
         Self::Notes,
         Self::Owner,
+        Self::Address,
         Self::Ignore,
     ];
 
@@ -117,6 +120,7 @@ impl ImportField {
             Self::Company => "company",
             Self::Notes => "notes",
             Self::Owner => "owner",
+            Self::Address => "address",
             Self::Ignore => "ignore",
         }
     }
@@ -137,6 +141,7 @@ impl ImportField {
                 "job_title" | "current_title" => Some(Self::Title),
                 "employer" | "current_employer" | "client" | "organization" => Some(Self::Company),
                 "note" => Some(Self::Notes),
+                "postal_address" | "street" => Some(Self::Address),
                 "skip" | "none" => Some(Self::Ignore),
                 _ => None,
             })
@@ -651,6 +656,9 @@ fn default_field(header: &str) -> Option<ImportField> {
         }
         "notes" | "note" | "comments" | "comment" | "description" | "uwagi" | "notatki"
         | "备注" | "说明" => ImportField::Notes,
+        "address" | "postaladdress" | "mailingaddress" | "streetaddress" | "businessaddress"
+        | "workaddress" | "homeaddress" | "adres" | "adrespocztowy" | "地址" | "通讯地址"
+        | "通信地址" => ImportField::Address,
         "owner" | "candidateowner" | "contactowner" | "recordowner" | "właściciel"
         | "wlasciciel" | "负责人" | "所有者" => ImportField::Owner,
         _ => return None,
@@ -745,6 +753,7 @@ struct Person {
     title: String,
     company: String,
     notes: Vec<String>,
+    address: String,
 }
 
 impl Person {
@@ -800,6 +809,14 @@ fn person_from_cells(
             }
             ImportField::Notes => person.notes.push(value.to_owned()),
             ImportField::Owner => person.notes.push(format!("Owner: {value}")),
+            ImportField::Address if person.address.is_empty() => {
+                person.address = value.trim().to_owned();
+            }
+            // Street, city and country in columns of their own: one per line.
+            ImportField::Address => {
+                person.address.push('\n');
+                person.address.push_str(value.trim());
+            }
             ImportField::Ignore => {}
         }
     }
@@ -882,12 +899,39 @@ fn person_from_vcard(text: &str) -> Result<Person, String> {
     if let Some(title) = card.property(&VCardProperty::Title) {
         person.title = first_text(title);
     }
+    if let Some(adr) = card.property(&VCardProperty::Adr) {
+        // ADR: PO box; extended; street; city; region; postal code; country.
+        person.address = adr_lines(adr);
+    }
     person.notes = card
         .properties(&VCardProperty::Note)
         .map(first_text)
         .filter(|n| !n.trim().is_empty())
         .collect();
     Ok(person)
+}
+
+/// A vCard ADR as the lines of a postal address: street, "postal code
+/// city", region, country.
+fn adr_lines(adr: &VCardEntry) -> String {
+    let part = |i: usize| {
+        adr.values
+            .get(i)
+            .map(value_text)
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
+    };
+    let city = [part(5), part(3)]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    [part(0), part(1), part(2), city, part(4), part(6)]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn first_text(entry: &VCardEntry) -> String {
@@ -931,7 +975,14 @@ fn record_input(kind: RecordKind, person: Person) -> Result<(RecordInput, Option
         }
     }
     let optional = |s: String| if s.is_empty() { None } else { Some(s) };
-    let notes = person.notes.join("\n");
+    let mut notes = person.notes.join("\n");
+    if kind == RecordKind::Candidate && !person.address.is_empty() {
+        // Candidates have no address field: it is kept in the notes.
+        if !notes.is_empty() {
+            notes.push('\n');
+        }
+        notes.push_str(&format!("Address: {}", person.address.replace('\n', ", ")));
+    }
     let (fields, company) = match kind {
         RecordKind::Candidate => (
             RecordFields::Candidate {
@@ -952,6 +1003,7 @@ fn record_input(kind: RecordKind, person: Person) -> Result<(RecordInput, Option
                 phones: person.phones,
                 job_title: optional(person.title),
                 client_id: None,
+                address: optional(person.address),
             },
             optional(person.company),
         ),
@@ -1256,6 +1308,9 @@ mod tests {
             ("Organization", ImportField::Company),
             ("Candidate Owner", ImportField::Owner),
             ("电子邮件", ImportField::Email),
+            ("Business Address", ImportField::Address),
+            ("Adres", ImportField::Address),
+            ("地址", ImportField::Address),
         ] {
             assert_eq!(default_field(header), Some(field), "{header}");
         }
@@ -1324,7 +1379,8 @@ mod tests {
             "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Kowalska;Anna;Maria;;\r\nFN:Anna Kowalska\r\n\
              EMAIL;TYPE=work:anna@firma.example\r\nEMAIL:anna.k@home.example\r\n\
              ORG:Firma Sp. z o.o.;Dział IT\r\nTITLE:Engineer\\, Backend\r\n\
-             NOTE:Met at the fair\\nCall back\r\nTEL;TYPE=cell:+48 600 100 200\r\nEND:VCARD\r\n",
+             NOTE:Met at the fair\\nCall back\r\nTEL;TYPE=cell:+48 600 100 200\r\n\
+             ADR;TYPE=work:;;ul. Floriańska 1;Kraków;;31-019;Poland\r\nEND:VCARD\r\n",
         )
         .expect("card");
         assert_eq!(person.first_name, "Anna Maria");
@@ -1337,6 +1393,7 @@ mod tests {
         assert_eq!(person.title, "Engineer, Backend", "escapes are resolved");
         assert_eq!(person.notes, vec!["Met at the fair\nCall back"]);
         assert_eq!(person.phones, vec!["+48 600 100 200"]);
+        assert_eq!(person.address, "ul. Floriańska 1\n31-019 Kraków\nPoland");
 
         let qp = person_from_vcard(
             "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:W=C4=85sik;=C5=81ukasz\r\n\

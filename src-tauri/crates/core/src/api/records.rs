@@ -146,6 +146,7 @@ pub fn create_from_sender(
             phones: Vec::new(),
             job_title: None,
             client_id: None,
+            address: None,
         },
     };
     let input = validate(
@@ -338,6 +339,7 @@ pub(crate) fn validate(store: &Store, input: RecordInput) -> Result<RecordInput,
             phones,
             job_title,
             client_id,
+            address,
         } => {
             let (first_name, last_name) = person_names(&first_name, &last_name)?;
             if let Some(id) = client_id {
@@ -350,6 +352,9 @@ pub(crate) fn validate(store: &Store, input: RecordInput) -> Result<RecordInput,
                 phones: phone_list(&phones)?,
                 job_title: optional_line("job_title", job_title)?,
                 client_id,
+                address: address
+                    .map(|a| a.trim().to_owned())
+                    .filter(|a| !a.is_empty()),
             }
         }
         RecordFields::Client {

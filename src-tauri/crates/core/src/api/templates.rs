@@ -152,6 +152,7 @@ fn values(
             phones,
             job_title,
             client_id,
+            ..
         } => {
             put("contact.first_name", Some(first_name));
             put("contact.last_name", Some(last_name));
