@@ -113,7 +113,16 @@ function detail(r: RecordDetail): string | null {
 const acme = save(null, { fields: { kind: "client", name: "Acme Robotics", website: "acme-robotics.example", phone: "+44 20 7946 0018" }, notes: "" });
 save(null, { fields: { kind: "client", name: "Initech", website: null, phone: null }, notes: "" });
 const grace = save(null, {
-  fields: { kind: "contact", first_name: "Grace", last_name: "Hopper", emails: ["grace@acme-robotics.example"], phones: [], job_title: "VP Engineering", client_id: acme.id },
+  fields: {
+    kind: "contact",
+    first_name: "Grace",
+    last_name: "Hopper",
+    emails: ["grace@acme-robotics.example"],
+    phones: [],
+    job_title: "VP Engineering",
+    client_id: acme.id,
+    address: "Acme Robotics Ltd\n12 Canal Street\nManchester M1 3HE",
+  },
   notes: "",
 });
 save(null, {

@@ -41,7 +41,7 @@ describe("RecordForm", () => {
   it("names every control after its RecordFields field, which the end-to-end tests rely on", async () => {
     const expected: { [K in RecordKind]: string[] } = {
       candidate: ["first_name", "last_name", "emails", "phones", "current_title", "current_employer", "notes"],
-      contact: ["first_name", "last_name", "emails", "phones", "job_title", "client_id", "notes"],
+      contact: ["first_name", "last_name", "emails", "phones", "job_title", "client_id", "address", "notes"],
       client: ["name", "website", "phone", "notes"],
       job: ["title", "client_id", "primary_contact_id", "status", "notes"],
     };
@@ -154,6 +154,65 @@ describe("RecordForm", () => {
       notes: "Pays late.",
     });
     expect(onsaved).toHaveBeenCalledWith(record);
+  });
+
+  it("shows a contact's address in a multi-line box and saves what was typed there", async () => {
+    const record: RecordDetail = {
+      id: 8,
+      kind: "contact",
+      display_name: "Grace Hopper",
+      fields: {
+        kind: "contact",
+        first_name: "Grace",
+        last_name: "Hopper",
+        emails: ["grace@example.com"],
+        phones: [],
+        job_title: null,
+        client_id: null,
+        address: "1 Main Street\nSpringfield",
+      },
+      notes: "",
+      owner_user_id: 1,
+      is_imported: false,
+      created_at: 1_700_000_000,
+      updated_at: 1_700_000_100,
+      client_name: null,
+      primary_contact_name: null,
+    };
+    api.updateRecord.mockResolvedValue(record);
+    const { root } = renderForm("contact", record);
+    await settle();
+
+    const address = get<HTMLTextAreaElement>(root, '[name="address"]');
+    expect(address.tagName, "an address has several lines").toBe("TEXTAREA");
+    expect(address.value).toBe("1 Main Street\nSpringfield");
+    type(address, "  2 High Street\nShelbyville\n ");
+    click(get(root, '[data-testid="save-record"]'));
+    await settle();
+
+    expect(api.updateRecord).toHaveBeenCalledWith(8, {
+      fields: {
+        kind: "contact",
+        first_name: "Grace",
+        last_name: "Hopper",
+        emails: ["grace@example.com"],
+        phones: [],
+        job_title: null,
+        client_id: null,
+        address: "2 High Street\nShelbyville",
+      },
+      notes: "",
+    });
+  });
+
+  it("puts the core's error about the address under the address box", async () => {
+    api.createRecord.mockRejectedValue(new ApiFailure("invalid", "The address is too long.", "address"));
+    const { root } = renderForm("contact");
+    await settle();
+    click(get(root, '[data-testid="save-record"]'));
+    await settle();
+    expect(get(root, '[data-testid="field-error-address"]').textContent).toBe("The address is too long.");
+    expect(document.activeElement).toBe(get(root, '[name="address"]'));
   });
 
   it("cancels on Esc without saving", () => {

@@ -61,6 +61,7 @@ describe("toRecordInput", () => {
       current_title: "T",
       current_employer: "E",
       job_title: "J",
+      address: "1 Main St",
       client_id: "3",
       primary_contact_id: "4",
       name: "N",
@@ -74,10 +75,18 @@ describe("toRecordInput", () => {
       ["kind", "first_name", "last_name", "emails", "phones", "current_title", "current_employer"].sort(),
     );
     expect(keys("contact")).toEqual(
-      ["kind", "first_name", "last_name", "emails", "phones", "job_title", "client_id"].sort(),
+      ["kind", "first_name", "last_name", "emails", "phones", "job_title", "client_id", "address"].sort(),
     );
     expect(keys("client")).toEqual(["kind", "name", "website", "phone"].sort());
     expect(keys("job")).toEqual(["kind", "title", "client_id", "primary_contact_id", "status"].sort());
+  });
+
+  it("sends a contact's address trimmed with its inner line breaks kept, and null when blank", () => {
+    const typed = toRecordInput("contact", form({ address: "\n  Initech Ltd\n1 Main Street\nSpringfield  \n" })).fields;
+    expect(typed).toMatchObject({ kind: "contact", address: "Initech Ltd\n1 Main Street\nSpringfield" });
+    const blank = toRecordInput("contact", form({ address: " \n\t " })).fields;
+    expect(blank).toMatchObject({ kind: "contact", address: null });
+    expect(toRecordInput("contact", form({})).fields, "an untouched form has no address").toMatchObject({ address: null });
   });
 
   it("turns select values into numeric ids, and the None option into null", () => {
@@ -126,6 +135,17 @@ describe("formFromRecord", () => {
         phones: [],
         job_title: null,
         client_id: 3,
+        address: "1 Main Street\nSpringfield",
+      },
+      {
+        kind: "contact",
+        first_name: "Alan",
+        last_name: "Turing",
+        emails: ["alan@example.com"],
+        phones: [],
+        job_title: "Mathematician",
+        client_id: null,
+        address: null,
       },
       { kind: "client", name: "Initech", website: "initech.example", phone: null },
       { kind: "job", title: "Compiler engineer", client_id: null, primary_contact_id: 8, status: "closed" },
@@ -138,7 +158,7 @@ describe("formFromRecord", () => {
 
   it("gives a person without addresses one blank email and phone row to type into", () => {
     const f = formFromRecord(
-      record({ kind: "contact", first_name: "G", last_name: "H", emails: [], phones: [], job_title: null, client_id: null }),
+      record({ kind: "contact", first_name: "G", last_name: "H", emails: [], phones: [], job_title: null, client_id: null, address: null }),
     );
     expect(f.emails).toEqual([""]);
     expect(f.phones).toEqual([""]);

@@ -12,6 +12,8 @@ export type FormState = {
   current_title: string;
   current_employer: string;
   job_title: string;
+  /** Free text, possibly several lines (a postal address). */
+  address: string;
   /** A <select> value: "" for none, else the decimal id. */
   client_id: string;
   primary_contact_id: string;
@@ -28,7 +30,7 @@ export type FieldName = keyof FormState;
 /** The inputs each kind shows, in order; a server error about any other field goes to the banner. */
 export const FIELDS_BY_KIND: { readonly [K in RecordKind]: readonly FieldName[] } = {
   candidate: ["first_name", "last_name", "emails", "phones", "current_title", "current_employer", "notes"],
-  contact: ["first_name", "last_name", "emails", "phones", "job_title", "client_id", "notes"],
+  contact: ["first_name", "last_name", "emails", "phones", "job_title", "client_id", "address", "notes"],
   client: ["name", "website", "phone", "notes"],
   job: ["title", "client_id", "primary_contact_id", "status", "notes"],
 };
@@ -45,6 +47,7 @@ export function emptyForm(): FormState {
     current_title: "",
     current_employer: "",
     job_title: "",
+    address: "",
     client_id: "",
     primary_contact_id: "",
     name: "",
@@ -83,6 +86,7 @@ export function formFromRecord(record: RecordDetail): FormState {
       form.emails = rowsOrBlank(f.emails);
       form.phones = rowsOrBlank(f.phones);
       form.job_title = f.job_title ?? "";
+      form.address = f.address ?? "";
       form.client_id = idToSelect(f.client_id);
       break;
     case "client":
@@ -139,6 +143,7 @@ export function fieldsFromForm(kind: RecordKind, form: FormState): RecordFields 
         phones: nonBlankRows(form.phones),
         job_title: optional(form.job_title),
         client_id: selectedId(form.client_id),
+        address: optional(form.address),
       };
     case "client":
       return {

@@ -66,6 +66,8 @@ describe("what imports", () => {
   it("offers every field with a label, ignore last, and names every encoding", () => {
     expect(IMPORT_FIELDS.at(-1)).toBe("ignore");
     for (const field of IMPORT_FIELDS) expect(t.recordImport.fields[field], field).toBeTruthy();
+    expect(IMPORT_FIELDS, "a column can fill a contact's postal address").toContain("address");
+    expect(t.recordImport.fields.address).toBe("Postal address");
     expect(ENCODINGS[0], "UTF-8 is the default").toBe("utf-8");
     for (const label of ENCODINGS) expect(encodingName(label), label).not.toBe(label);
     expect(encodingName("koi8-r"), "an unknown label is shown as it is").toBe("koi8-r");

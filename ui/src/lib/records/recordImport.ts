@@ -40,6 +40,7 @@ export const IMPORT_FIELDS: readonly ImportField[] = [
   "phone",
   "title",
   "company",
+  "address",
   "notes",
   "owner",
   "ignore",

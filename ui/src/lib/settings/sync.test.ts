@@ -108,6 +108,10 @@ describe("field labels", () => {
     expect(graphFieldLabel("businessPhones")).toBe("Business phones");
     expect(graphFieldLabel("assistantName")).toBe("assistantName");
     expect(candorFieldLabel("first_phone")).toBe("First phone number");
+    expect(graphFieldLabel("businessAddress")).toBe("Business address");
+    expect(graphFieldLabel("homeAddress")).toBe("Home address");
+    expect(graphFieldLabel("otherAddress")).toBe("Other address");
+    expect(candorFieldLabel("address")).toBe("Address");
     expect(candorFieldLabel("birthday")).toBe("birthday");
     // Not a field, though the catalogue object has it as a property.
     expect(graphFieldLabel("toString")).toBe("toString");
