@@ -196,6 +196,32 @@ impl Cli {
         cli
     }
 
+    /// Adds a Microsoft 365 account `name` (not yet signed in) whose mail
+    /// servers are dead local ports: for tests about Graph, never the
+    /// provider's real servers.
+    pub fn add_microsoft_account(&self, name: &str, email: &str) {
+        let dead = free_port().expect("a free port").to_string();
+        self.run(&[
+            "account",
+            "add",
+            "--name",
+            name,
+            "--email",
+            email,
+            "--oauth",
+            "microsoft",
+            "--imap-host",
+            "localhost",
+            "--imap-port",
+            &dead,
+            "--smtp-host",
+            "localhost",
+            "--smtp-port",
+            &dead,
+        ])
+        .ok();
+    }
+
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(binary("candor").unwrap());
         cmd.arg("--data-dir").arg(&self.data_dir);

@@ -38,26 +38,7 @@ fn setup() -> Env {
     cli.envs.push(("CANDOR_GRAPH_URL".into(), graph.base_url()));
     cli.envs.push(("CANDOR_LOG".into(), "debug".into()));
     cli.run(&["init"]).ok();
-    let dead = candor_tests::free_port().expect("port").to_string();
-    cli.run(&[
-        "account",
-        "add",
-        "--name",
-        "Work",
-        "--email",
-        "recruiter@test",
-        "--oauth",
-        "microsoft",
-        "--imap-host",
-        "localhost",
-        "--imap-port",
-        &dead,
-        "--smtp-host",
-        "localhost",
-        "--smtp-port",
-        &dead,
-    ])
-    .ok();
+    cli.add_microsoft_account("Work", "recruiter@test");
     Env {
         auth,
         graph,

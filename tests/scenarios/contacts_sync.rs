@@ -31,6 +31,16 @@ fn contact(
     }
 }
 
+/// The fields of `record show --json` (which wraps the record when it
+/// lists more beside it).
+fn fields_of(shown: &Value) -> &Value {
+    if shown.get("record").is_some() {
+        &shown["record"]["fields"]
+    } else {
+        &shown["fields"]
+    }
+}
+
 fn remote_by_name(graph: &GraphServer, name: &str) -> Value {
     graph
         .contacts("Candor Contacts")
@@ -153,11 +163,7 @@ fn contacts_with_a_custom_mapping_round_trip() {
         .run(&["--json", "record", "show", &ola.to_string()])
         .ok()
         .json();
-    let fields = if shown.get("record").is_some() {
-        &shown["record"]["fields"]
-    } else {
-        &shown["fields"]
-    };
+    let fields = fields_of(&shown);
     assert_eq!(fields["job_title"], "VP People", "{shown}");
     assert_eq!(fields["phones"][0], "+48 600 999 999", "{shown}");
     assert_eq!(
@@ -271,11 +277,7 @@ fn a_contacts_address_goes_out_and_comes_back_with_the_default_mapping() {
         .run(&["--json", "record", "show", &ola.to_string()])
         .ok()
         .json();
-    let fields = if shown.get("record").is_some() {
-        &shown["record"]["fields"]
-    } else {
-        &shown["fields"]
-    };
+    let fields = fields_of(&shown);
     assert_eq!(
         fields["address"], "ul. Floriańska 1\n31-019 Kraków\nPoland",
         "{shown}"

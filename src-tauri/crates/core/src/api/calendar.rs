@@ -161,13 +161,15 @@ pub(crate) fn microsoft_account(
 }
 
 /// A Graph client for the account, with a fresh Graph token (refreshed
-/// when near expiry; a missing or refused sign-in is an error saying so).
+/// when near expiry, or now with `renew`; a missing or refused sign-in is
+/// an error saying so).
 pub(crate) async fn graph_client(
     candor: &Candor,
     account_id: i64,
     email: &str,
+    renew: bool,
 ) -> Result<Graph, ApiError> {
-    let token = super::oauth::access_token(candor, account_id, Resource::Graph, false).await?;
+    let token = super::oauth::access_token(candor, account_id, Resource::Graph, renew).await?;
     Graph::new(&graph_base_url(candor)?, email, token).map_err(|e| graph_error(&e))
 }
 
@@ -246,7 +248,7 @@ pub(crate) async fn enable_container(
     unlink: Unlink,
 ) -> Result<Graph, ApiError> {
     let (account_id, email) = microsoft_account(candor, account)?;
-    let graph = graph_client(candor, account_id, &email).await?;
+    let graph = graph_client(candor, account_id, &email, false).await?;
     let mut state = candor.store().graph_sync_state(resource)?;
     let reuse = match (&state.container_id, state.account_id == Some(account_id)) {
         (Some(id), true) => graph
@@ -286,7 +288,7 @@ pub(crate) async fn disable_container(
     let state = candor.store().graph_sync_state(resource)?;
     if let (Some(container), Some(account_id)) = (&state.container_id, state.account_id) {
         let email = account_email(candor, account_id)?;
-        let graph = graph_client(candor, account_id, &email).await?;
+        let graph = graph_client(candor, account_id, &email, false).await?;
         graph
             .delete_container(kind, container)
             .await
@@ -330,16 +332,8 @@ pub async fn sync(candor: &Candor) -> Result<SyncReport, ApiError> {
     let account_id = state.account_id.ok_or_else(|| {
         ApiError::invalid("calendar", "Calendar sync has no account; enable it again.")
     })?;
-    let email = candor
-        .store()
-        .list_accounts()?
-        .into_iter()
-        .find(|a| a.id == account_id)
-        .map(|a| a.email_address)
-        .ok_or_else(|| {
-            ApiError::not_found("The account calendar sync ran as was removed; enable it again.")
-        })?;
-    let graph = graph_client(candor, account_id, &email).await?;
+    let email = account_email(candor, account_id)?;
+    let graph = graph_client(candor, account_id, &email, false).await?;
     sync_with(candor, &graph).await
 }
 
@@ -434,8 +428,7 @@ pub(crate) async fn renewed_graph(candor: &Candor, resource: &str) -> Result<Gra
         ApiError::invalid(resource, "This sync has no account; turn it on again.")
     })?;
     let email = account_email(candor, account_id)?;
-    let token = super::oauth::access_token(candor, account_id, Resource::Graph, true).await?;
-    Graph::new(&graph_base_url(candor)?, &email, token).map_err(|e| graph_error(&e))
+    graph_client(candor, account_id, &email, true).await
 }
 
 /// Microsoft 365 refused even a freshly renewed token.

@@ -259,7 +259,7 @@ pub async fn sync(candor: &Candor) -> Result<ContactsReport, ApiError> {
         ApiError::invalid("contacts", "Contacts sync has no account; enable it again.")
     })?;
     let email = account_email(candor, account_id)?;
-    let graph = graph_client(candor, account_id, &email).await?;
+    let graph = graph_client(candor, account_id, &email, false).await?;
     sync_with(candor, &graph).await
 }
 
