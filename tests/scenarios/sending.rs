@@ -659,6 +659,10 @@ fn reply_all_and_forward() {
         "the original's text: {body}"
     );
     assert!(body.contains("cv-anna.pdf"), "and its attachment: {body}");
+    assert!(
+        body.contains("%PDF-1.4"),
+        "with its bytes, decoded from the original's source: {body}"
+    );
 }
 
 /// `candor sync --watch` sends a message written for later at its time,

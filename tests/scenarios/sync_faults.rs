@@ -9,7 +9,7 @@ use candor_tests::Cli;
 use candor_tests::dovecot::{Dovecot, USERS};
 
 fn message(i: usize) -> Vec<u8> {
-    // A body large enough that a 300-message sync takes a while to fetch.
+    // A body large enough that a 800-message sync takes a while to fetch.
     let filler = "Experience with distributed systems, Rust and PostgreSQL. ".repeat(200);
     format!(
         "From: candidate{i}@cand.example\r\nTo: recruiter@test\r\nSubject: Application {i}\r\nMessage-ID: <app{i}@cand.example>\r\nDate: Mon, 2 Mar 2026 10:00:00 +0000\r\n\r\n{filler}\r\n"
@@ -47,7 +47,8 @@ fn inbox_message_ids(cli: &Cli) -> Vec<String> {
 #[test]
 fn a_sync_killed_part_way_resumes_without_duplicates_or_gaps() {
     let server = Dovecot::start().expect("dovecot");
-    const COUNT: usize = 300;
+    // Four fetches of 200: the kill comes after the first is stored.
+    const COUNT: usize = 800;
     for i in 0..COUNT {
         server
             .deliver(USERS[0].0, "INBOX", &message(i))
@@ -70,7 +71,7 @@ fn a_sync_killed_part_way_resumes_without_duplicates_or_gaps() {
         use std::io::BufRead;
         let mut lines = std::io::BufReader::new(stderr).lines();
         // Wait for the first batch of INBOX to be reported stored.
-        lines.any(|l| l.map(|l| l.contains("INBOX: 50 of 300")).unwrap_or(false))
+        lines.any(|l| l.map(|l| l.contains("INBOX: 200 of 800")).unwrap_or(false))
     });
     let deadline = Instant::now() + Duration::from_secs(60);
     while !reader.is_finished() && Instant::now() < deadline {

@@ -189,7 +189,7 @@ fn fill(store: &mut Store, account: i64, inbox: i64, count: usize) -> (Vec<Vec<i
                         content_type: "application/pdf".into(),
                         content_id: None,
                         is_inline: false,
-                        data: vec![0x25; 2_000],
+                        data: candor_store::messages::AttachmentBytes::Stored(vec![0x25; 2_000]),
                     }]
                 } else {
                     Vec::new()

@@ -114,6 +114,10 @@ pub(crate) struct StoreSettings {
 
 pub(crate) const SETTINGS_FILE_NAME: &str = "store.json";
 
+/// The database format new stores get. 1: SQLCipher 4's defaults (4 KB
+/// pages); 2: 16 KB pages (see `open_database`). Both are opened.
+pub(crate) const CURRENT_FORMAT: u32 = 2;
+
 impl StoreSettings {
     pub(crate) fn path(dir: &Path) -> PathBuf {
         dir.join(SETTINGS_FILE_NAME)

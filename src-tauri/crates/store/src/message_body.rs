@@ -25,7 +25,10 @@ pub struct InlinePart {
     /// Marked inline by its sender (or unmarked with a Content-ID); parts
     /// sent as attachments can still be referenced, and are offered too.
     pub is_inline: bool,
-    pub data: Vec<u8>,
+    /// Its place among the message's parts, and its file name.
+    pub position: i64,
+    pub filename: Option<String>,
+    pub data: crate::messages::AttachmentBytes,
 }
 
 impl Store {
@@ -55,7 +58,8 @@ impl Store {
     /// out spares reading a large PDF to show a letter.)
     pub fn inline_parts(&self, message_id: i64) -> Result<Vec<InlinePart>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT content_id, content_type, is_inline, data FROM attachments
+            "SELECT content_id, content_type, is_inline, position, filename, data, in_source, size_bytes
+             FROM attachments
              WHERE message_id = ?1 AND content_id IS NOT NULL AND content_id <> ''
                AND content_type LIKE 'image/%'
              ORDER BY position",
@@ -65,7 +69,13 @@ impl Store {
                 content_id: r.get(0)?,
                 content_type: r.get(1)?,
                 is_inline: r.get(2)?,
-                data: r.get(3)?,
+                position: r.get(3)?,
+                filename: r.get(4)?,
+                data: crate::messages::AttachmentBytes::from_columns(
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

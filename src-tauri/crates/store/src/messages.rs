@@ -45,7 +45,44 @@ pub struct NewAttachment {
     pub content_type: String,
     pub content_id: Option<String>,
     pub is_inline: bool,
-    pub data: Vec<u8>,
+    pub data: AttachmentBytes,
+}
+
+/// Where a part's decoded bytes are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttachmentBytes {
+    /// Stored decoded beside the message (images the body shows inline,
+    /// which are wanted every time the message is read).
+    Stored(Vec<u8>),
+    /// Left encoded in the message's raw source, which is always kept, and
+    /// decoded from it when wanted: storing them decoded too would double
+    /// the bytes a sync writes and encrypts. `size` is the decoded size.
+    InSource { size: u64 },
+}
+
+impl AttachmentBytes {
+    /// The decoded size in bytes.
+    pub fn len(&self) -> u64 {
+        match self {
+            Self::Stored(data) => data.len() as u64,
+            Self::InSource { size } => *size,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Reads the `data`, `in_source` and `size_bytes` columns.
+    pub(crate) fn from_columns(data: Vec<u8>, in_source: bool, size_bytes: i64) -> Self {
+        if in_source {
+            Self::InSource {
+                size: u64::try_from(size_bytes).unwrap_or(0),
+            }
+        } else {
+            Self::Stored(data)
+        }
+    }
 }
 
 /// Everything stored for one message.
@@ -162,7 +199,7 @@ pub struct AttachmentInfo {
 pub struct AttachmentData {
     pub filename: Option<String>,
     pub content_type: String,
-    pub data: Vec<u8>,
+    pub data: AttachmentBytes,
 }
 
 /// Which threads to list.
@@ -588,14 +625,14 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT filename, content_type, data FROM attachments
+                "SELECT filename, content_type, data, in_source, size_bytes FROM attachments
                  WHERE message_id = ?1 AND position = ?2",
                 [message_id, position],
                 |r| {
                     Ok(AttachmentData {
                         filename: r.get(0)?,
                         content_type: r.get(1)?,
-                        data: r.get(2)?,
+                        data: AttachmentBytes::from_columns(r.get(2)?, r.get(3)?, r.get(4)?),
                     })
                 },
             )
@@ -755,44 +792,47 @@ fn write_parts(tx: &Transaction<'_>, id: i64, m: &NewMessage) -> rusqlite::Resul
     for a in &m.addresses {
         let role = a.role.as_str();
         let position = positions.entry(role).or_insert(0);
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO message_addresses (message_id, role, position, address, address_normalized, display_name, address_canonical)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                id,
-                role,
-                *position,
-                a.address,
-                a.address.trim().to_lowercase(),
-                a.display_name,
-                crate::addresses::canonical_address(&a.address)
-            ],
-        )?;
+        )?
+        .execute(params![
+            id,
+            role,
+            *position,
+            a.address,
+            a.address.trim().to_lowercase(),
+            a.display_name,
+            crate::addresses::canonical_address(&a.address)
+        ])?;
         *position += 1;
     }
-    tx.execute(
-        "INSERT INTO message_sources (message_id, raw) VALUES (?1, ?2)",
-        params![id, m.raw],
-    )?;
-    tx.execute(
+    tx.prepare_cached("INSERT INTO message_sources (message_id, raw) VALUES (?1, ?2)")?
+        .execute(params![id, m.raw])?;
+    tx.prepare_cached(
         "INSERT INTO message_bodies (message_id, text_plain, text_html) VALUES (?1, ?2, ?3)",
-        params![id, m.text_plain, m.text_html],
-    )?;
+    )?
+    .execute(params![id, m.text_plain, m.text_html])?;
     for (position, a) in (0_i64..).zip(&m.attachments) {
-        tx.execute(
-            "INSERT INTO attachments (message_id, position, filename, content_type, content_id, is_inline, size_bytes, data)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                id,
-                position,
-                a.filename,
-                a.content_type,
-                a.content_id,
-                a.is_inline,
-                i64::try_from(a.data.len()).unwrap_or(i64::MAX),
-                a.data
-            ],
-        )?;
+        let (data, in_source): (&[u8], bool) = match &a.data {
+            AttachmentBytes::Stored(data) => (data, false),
+            AttachmentBytes::InSource { .. } => (&[], true),
+        };
+        tx.prepare_cached(
+            "INSERT INTO attachments (message_id, position, filename, content_type, content_id, is_inline, size_bytes, data, in_source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(params![
+            id,
+            position,
+            a.filename,
+            a.content_type,
+            a.content_id,
+            a.is_inline,
+            i64::try_from(a.data.len()).unwrap_or(i64::MAX),
+            data,
+            in_source
+        ])?;
     }
     let addresses = m
         .addresses
@@ -810,21 +850,20 @@ fn write_parts(tx: &Transaction<'_>, id: i64, m: &NewMessage) -> rusqlite::Resul
         .collect::<Vec<_>>()
         .join("\n");
     let body = m.text_plain.as_deref().unwrap_or_default();
-    tx.execute(
-        "INSERT INTO message_search (rowid, subject, body, addresses, attachment_names) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, m.subject, body, addresses, names],
-    )?;
+    tx.prepare_cached(
+        "INSERT INTO message_search (rowid, subject, body, addresses, attachment_names)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![id, m.subject, body, addresses, names])?;
     crate::cjk::index_message(tx, id, &m.subject, body, &addresses, &names)?;
     Ok(())
 }
 
 /// A group key no message carries yet.
 fn fresh_group_key(tx: &rusqlite::Transaction<'_>) -> Result<i64, StoreError> {
-    Ok(tx.query_row(
-        "SELECT coalesce(max(pinned_group), 0) + 1 FROM messages",
-        [],
-        |r| r.get(0),
-    )?)
+    Ok(tx
+        .prepare_cached("SELECT coalesce(max(pinned_group), 0) + 1 FROM messages")?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// Stores one message inside the caller's transaction.
@@ -839,25 +878,16 @@ fn insert_in(
     // no UID, by its raw source.
     let existing: Option<i64> = match (m.uid, &m.pop3_uidl) {
         (_, Some(uidl)) => tx
-            .query_row(
-                "SELECT id FROM messages WHERE account_id = ?1 AND pop3_uidl = ?2",
-                params![m.account_id, uidl],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT id FROM messages WHERE account_id = ?1 AND pop3_uidl = ?2")?
+            .query_row(params![m.account_id, uidl], |r| r.get(0))
             .optional()?,
         (Some(uid), None) => tx
-            .query_row(
-                "SELECT id FROM messages WHERE folder_id = ?1 AND uid = ?2",
-                params![m.folder_id, uid],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT id FROM messages WHERE folder_id = ?1 AND uid = ?2")?
+            .query_row(params![m.folder_id, uid], |r| r.get(0))
             .optional()?,
         (None, None) => tx
-            .query_row(
-                "SELECT id FROM messages WHERE account_id = ?1 AND source_sha256 = ?2",
-                params![m.account_id, source_sha256],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT id FROM messages WHERE account_id = ?1 AND source_sha256 = ?2")?
+            .query_row(params![m.account_id, source_sha256], |r| r.get(0))
             .optional()?,
     };
     if let Some(id) = existing {
@@ -870,54 +900,54 @@ fn insert_in(
         // is known by its Message-ID too, as providers that file it
         // themselves may rewrite a header or two.
         let moved_here: Option<i64> = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT id FROM messages WHERE folder_id = ?1 AND uid IS NULL
                        AND (source_sha256 = ?2 OR (?3 IS NOT NULL AND message_id_header = ?3))
                      ORDER BY id LIMIT 1",
+            )?
+            .query_row(
                 params![m.folder_id, source_sha256, m.message_id_header],
                 |r| r.get(0),
             )
             .optional()?;
         if let Some(id) = moved_here {
-            tx.execute(
-                "UPDATE messages SET uid = ?2 WHERE id = ?1",
-                params![id, uid],
-            )?;
+            tx.prepare_cached("UPDATE messages SET uid = ?2 WHERE id = ?1")?
+                .execute(params![id, uid])?;
             return Ok(Inserted::Duplicate(id));
         }
     }
     let from = m.addresses.iter().find(|a| a.role == AddressRole::From);
-    tx.execute(
-            "INSERT INTO messages (owner_user_id, account_id, folder_id, uid, message_id_header, in_reply_to,
+    tx.prepare_cached(
+        "INSERT INTO messages (owner_user_id, account_id, folder_id, uid, message_id_header, in_reply_to,
                 references_header, subject, from_address, from_name, sent_at, received_at, size_bytes,
                 is_seen, is_flagged, has_attachments, parse_error, source_sha256, created_at, is_answered, is_draft,
                 pop3_uidl)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
-            params![
-                owner,
-                m.account_id,
-                m.folder_id,
-                m.uid,
-                m.message_id_header,
-                m.in_reply_to,
-                m.references,
-                m.subject,
-                from.map(|a| a.address.to_lowercase()),
-                from.and_then(|a| a.display_name.clone()),
-                m.sent_at,
-                m.received_at,
-                i64::try_from(m.raw.len()).unwrap_or(i64::MAX),
-                m.is_seen,
-                m.is_flagged,
-                m.attachments.iter().any(|a| !a.is_inline),
-                m.parse_error,
-                source_sha256,
-                now_unix(),
-                m.is_answered,
-                m.is_draft,
-                m.pop3_uidl,
-            ],
-        )?;
+    )?
+    .execute(params![
+        owner,
+        m.account_id,
+        m.folder_id,
+        m.uid,
+        m.message_id_header,
+        m.in_reply_to,
+        m.references,
+        m.subject,
+        from.map(|a| a.address.to_lowercase()),
+        from.and_then(|a| a.display_name.clone()),
+        m.sent_at,
+        m.received_at,
+        i64::try_from(m.raw.len()).unwrap_or(i64::MAX),
+        m.is_seen,
+        m.is_flagged,
+        m.attachments.iter().any(|a| !a.is_inline),
+        m.parse_error,
+        source_sha256,
+        now_unix(),
+        m.is_answered,
+        m.is_draft,
+        m.pop3_uidl,
+    ])?;
     let id = tx.last_insert_rowid();
     write_parts(tx, id, m)?;
     crate::links::link_message(tx, id)?;

@@ -124,6 +124,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0017_contact_address.sql"),
         then: None,
     },
+    Migration {
+        version: 18,
+        name: "attachments_in_source",
+        sql: include_str!("../migrations/0018_attachments_in_source.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this build writes.

@@ -33,9 +33,11 @@ pub struct NewOutgoing {
 /// An attachment of a stored message, for forwarding it.
 #[derive(Debug, Clone)]
 pub struct StoredAttachment {
+    /// Its place among the message's parts.
+    pub position: i64,
     pub filename: Option<String>,
     pub content_type: String,
-    pub data: Vec<u8>,
+    pub data: crate::messages::AttachmentBytes,
 }
 
 /// A queued message as the sender needs it.
@@ -286,14 +288,19 @@ impl Store {
         message_id: i64,
     ) -> Result<Vec<StoredAttachment>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT filename, content_type, data FROM attachments
+            "SELECT position, filename, content_type, data, in_source, size_bytes FROM attachments
              WHERE message_id = ?1 AND is_inline = 0 ORDER BY position",
         )?;
         let rows = stmt.query_map([message_id], |r| {
             Ok(StoredAttachment {
-                filename: r.get(0)?,
-                content_type: r.get(1)?,
-                data: r.get(2)?,
+                position: r.get(0)?,
+                filename: r.get(1)?,
+                content_type: r.get(2)?,
+                data: crate::messages::AttachmentBytes::from_columns(
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -77,8 +77,67 @@ fn candidate(first: &str, last: &str, email: &str) -> RecordInput {
 fn set_user_version(dir: &Path, passphrase: &str, version: u32) {
     let conn = rusqlite::Connection::open(dir.join("candor.db")).expect("open");
     conn.pragma_update(None, "key", passphrase).expect("key");
+    conn.pragma_update(None, "cipher_page_size", 16_384)
+        .expect("page size");
     conn.pragma_update(None, "user_version", version)
         .expect("user_version");
+}
+
+/// Whether a connection of the test's own, keyed with `passphrase` and
+/// the given SQLCipher page size, can read the database.
+#[allow(clippy::disallowed_methods)] // the test plays "another Candor" here
+fn readable_with_page_size(dir: &Path, passphrase: &str, page_size: u32) -> bool {
+    let conn = rusqlite::Connection::open(dir.join("candor.db")).expect("open");
+    conn.pragma_update(None, "key", passphrase).expect("key");
+    conn.pragma_update(None, "cipher_page_size", page_size)
+        .expect("page size");
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .is_ok()
+}
+
+/// New databases have 16 KB pages (a quarter of the per-page encryption
+/// work for a mailbox's raw sources); databases made with SQLCipher's 4 KB
+/// default (format 1, before) open and migrate as they are.
+#[test]
+fn new_databases_have_16_kb_pages_and_older_4_kb_ones_still_open() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let vault = MemoryVault::default();
+
+    let new = tmp.path().join("new");
+    close(Store::open(&new, &passphrase("pw-for-test"), &vault, true).expect("create"));
+    assert!(readable_with_page_size(&new, "pw-for-test", 16_384));
+    assert!(!readable_with_page_size(&new, "pw-for-test", 4_096));
+
+    // A format 1 database, as Candor made them before: SQLCipher's defaults.
+    let old = tmp.path().join("old");
+    std::fs::create_dir_all(&old).expect("dir");
+    std::fs::write(
+        old.join("store.json"),
+        r#"{ "format": 1, "key_source": "passphrase" }"#,
+    )
+    .expect("settings");
+    {
+        #[allow(clippy::disallowed_methods)] // the test plays the older Candor
+        let conn = rusqlite::Connection::open(old.join("candor.db")).expect("open");
+        conn.pragma_update(None, "key", "pw-for-test").expect("key");
+        conn.execute_batch("CREATE TABLE made_before (a); DROP TABLE made_before;")
+            .expect("write");
+    }
+    assert!(readable_with_page_size(&old, "pw-for-test", 4_096));
+    let mut store = Store::open(&old, &passphrase("pw-for-test"), &vault, false).expect("open");
+    let id = store
+        .insert_record(&candidate("Anna", "Nowak", "anna@example.com"), false)
+        .expect("write");
+    close(store);
+    let store = Store::open(&old, &passphrase("pw-for-test"), &vault, false).expect("reopen");
+    assert!(store.get_record(id).expect("read").is_some());
+    close(store);
+    assert!(
+        readable_with_page_size(&old, "pw-for-test", 4_096),
+        "still 4 KB pages"
+    );
 }
 
 fn file_bytes(dir: &Path) -> Vec<u8> {

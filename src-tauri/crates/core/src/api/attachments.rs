@@ -4,8 +4,91 @@
 
 use std::path::{Path, PathBuf};
 
+use candor_mail::mime::AttachmentPart;
+use candor_store::Store;
+use candor_store::messages::AttachmentBytes;
+
 use super::Candor;
 use crate::ApiError;
+
+/// The decoded bytes of a message's parts, whether stored decoded or left
+/// in the raw source (all but inline images, see [`AttachmentBytes`]). The
+/// source is parsed once, on the first part that needs it.
+pub(crate) struct MessageParts {
+    message_id: i64,
+    from_source: Option<Vec<AttachmentPart>>,
+}
+
+impl MessageParts {
+    pub(crate) fn new(message_id: i64) -> Self {
+        Self {
+            message_id,
+            from_source: None,
+        }
+    }
+
+    /// The bytes of the part stored at `position` with this name and type.
+    pub(crate) fn bytes(
+        &mut self,
+        store: &Store,
+        position: i64,
+        filename: Option<&str>,
+        content_type: &str,
+        data: AttachmentBytes,
+    ) -> Result<Vec<u8>, ApiError> {
+        let size = match data {
+            AttachmentBytes::Stored(bytes) => return Ok(bytes),
+            AttachmentBytes::InSource { size } => size,
+        };
+        if self.from_source.is_none() {
+            let raw = store.message_raw(self.message_id)?.ok_or_else(|| {
+                ApiError::not_found(format!("Message {} does not exist.", self.message_id))
+            })?;
+            self.from_source = Some(candor_mail::mime::project(&raw).attachments);
+        }
+        let parts = self.from_source.as_deref_mut().unwrap_or_default();
+        // The part at the stored position, as projected when the message
+        // was stored; should a later parser see the parts differently, the
+        // one with the same name, type and size.
+        let same = |p: &AttachmentPart| {
+            p.filename.as_deref() == filename
+                && p.content_type == content_type
+                && p.data.len() as u64 == size
+        };
+        let found = usize::try_from(position)
+            .ok()
+            .filter(|&i| parts.get(i).is_some_and(same))
+            .or_else(|| parts.iter().position(same));
+        match found {
+            Some(i) => Ok(std::mem::take(&mut parts[i].data)),
+            None => Err(ApiError::storage(format!(
+                "Part {position} of message {} could not be read from its source.",
+                self.message_id
+            ))),
+        }
+    }
+}
+
+/// An attachment's name, type and decoded bytes.
+pub(crate) fn attachment(
+    store: &Store,
+    message_id: i64,
+    position: i64,
+) -> Result<(Option<String>, String, Vec<u8>), ApiError> {
+    let stored = store.attachment(message_id, position)?.ok_or_else(|| {
+        ApiError::not_found(format!(
+            "Message {message_id} has no attachment {position}."
+        ))
+    })?;
+    let data = MessageParts::new(message_id).bytes(
+        store,
+        position,
+        stored.filename.as_deref(),
+        &stored.content_type,
+        stored.data,
+    )?;
+    Ok((stored.filename, stored.content_type, data))
+}
 
 /// The folder, inside the data directory, that attachments opened for
 /// viewing are written to. It is emptied when Candor starts (see
@@ -20,15 +103,8 @@ pub fn save(
     position: i64,
     folder: &Path,
 ) -> Result<PathBuf, ApiError> {
-    let attachment = candor
-        .store()
-        .attachment(message_id, position)?
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "Message {message_id} has no attachment {position}."
-            ))
-        })?;
-    let name = safe_file_name(attachment.filename.as_deref(), &attachment.content_type);
+    let (filename, content_type, data) = attachment(&candor.store(), message_id, position)?;
+    let name = safe_file_name(filename.as_deref(), &content_type);
     std::fs::create_dir_all(folder).map_err(|e| write_error(folder, &e))?;
     let path = free_path(folder, &name);
     // create_new: never overwrite a file that appeared meanwhile.
@@ -36,7 +112,7 @@ pub fn save(
         .write(true)
         .create_new(true)
         .open(&path)
-        .and_then(|mut f| std::io::Write::write_all(&mut f, &attachment.data))
+        .and_then(|mut f| std::io::Write::write_all(&mut f, &data))
         .map_err(|e| write_error(&path, &e))?;
     Ok(path)
 }
@@ -158,6 +234,122 @@ fn write_error(path: &Path, e: &std::io::Error) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use candor_store::Unlock;
+    use zeroize::Zeroizing;
+
+    /// A message with a PDF attachment and an inline logo the HTML shows.
+    const WITH_PARTS: &[u8] = b"From: anna@example.com\r\nTo: me@example.com\r\nSubject: CV\r\n\
+Message-ID: <cv@x>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"m\"\r\n\r\n\
+--m\r\nContent-Type: multipart/related; boundary=\"r\"\r\n\r\n\
+--r\r\nContent-Type: text/html\r\n\r\n<p>Hello</p><img src=\"cid:logo@x\">\r\n\
+--r\r\nContent-Type: image/png\r\nContent-ID: <logo@x>\r\nContent-Transfer-Encoding: base64\r\n\r\n\
+iVBORw0KGgo=\r\n--r--\r\n\
+--m\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"cv.pdf\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJcfsj6IK\r\n--m--\r\n";
+
+    fn stored(dir: &Path) -> (Candor, i64) {
+        let candor = Candor::open(
+            dir,
+            &Unlock::Passphrase(Zeroizing::new("attachments test".into())),
+            true,
+        )
+        .expect("open");
+        let id = {
+            let mut store = candor.store();
+            let account = store
+                .insert_local_account("Local", "me@example.com")
+                .expect("account");
+            let inbox = store
+                .ensure_folder(account, "INBOX", Some("inbox"))
+                .expect("inbox");
+            let message =
+                super::super::mail::NewMessageFrom::raw(account, inbox, WITH_PARTS.into())
+                    .into_new_message();
+            match store.insert_message(&message).expect("insert") {
+                candor_store::messages::Inserted::New(id)
+                | candor_store::messages::Inserted::Duplicate(id) => id,
+            }
+        };
+        (candor, id)
+    }
+
+    /// Attachments are not stored decoded beside the source (that doubled
+    /// what a sync writes): saving one decodes it from the source, byte for
+    /// byte; the inline image the body shows is the one part kept decoded.
+    #[test]
+    fn an_attachment_left_in_the_source_is_saved_byte_for_byte() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (candor, id) = stored(dir.path());
+        {
+            let store = candor.store();
+            let view = store.message_view(id).expect("view").expect("message");
+            assert_eq!(view.attachments.len(), 1, "the logo is not listed");
+            let pdf = &view.attachments[0];
+            assert_eq!(pdf.filename, "cv.pdf");
+            assert_eq!(
+                pdf.size_bytes, 15,
+                "the decoded size, known without the bytes"
+            );
+            let position = pdf.position;
+            assert!(matches!(
+                store
+                    .attachment(id, position)
+                    .expect("read")
+                    .expect("part")
+                    .data,
+                AttachmentBytes::InSource { size: 15 }
+            ));
+            let logo = store.inline_parts(id).expect("inline");
+            assert_eq!(logo.len(), 1);
+            assert_eq!(
+                logo[0].data,
+                AttachmentBytes::Stored(b"\x89PNG\r\n\x1a\n".to_vec()),
+                "the inline image is stored decoded"
+            );
+        }
+        let position = candor
+            .store()
+            .message_view(id)
+            .expect("view")
+            .expect("m")
+            .attachments[0]
+            .position;
+        let folder = dir.path().join("saved");
+        let path = save(&candor, id, position, &folder).expect("save");
+        assert_eq!(path.file_name().and_then(|n| n.to_str()), Some("cv.pdf"));
+        assert_eq!(
+            std::fs::read(&path).expect("read"),
+            b"%PDF-1.4\n%\xc7\xec\x8f\xa2\n"
+        );
+    }
+
+    /// Should a later parser number the parts differently, the part is
+    /// found by its name, type and size; one that cannot be found is an
+    /// error, never another part's bytes.
+    #[test]
+    fn a_part_is_found_by_name_type_and_size_when_its_position_moved() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (candor, id) = stored(dir.path());
+        let store = candor.store();
+        let moved = MessageParts::new(id)
+            .bytes(
+                &store,
+                7,
+                Some("cv.pdf"),
+                "application/pdf",
+                AttachmentBytes::InSource { size: 15 },
+            )
+            .expect("found by name");
+        assert!(moved.starts_with(b"%PDF"));
+        let wrong = MessageParts::new(id).bytes(
+            &store,
+            1,
+            Some("cv.pdf"),
+            "application/pdf",
+            AttachmentBytes::InSource { size: 99 },
+        );
+        assert!(wrong.is_err(), "a size that matches nothing: {wrong:?}");
+    }
 
     #[test]
     fn names_stay_inside_their_folder() {

@@ -29,13 +29,8 @@ pub struct Invitation {
 
 /// The invitation in a message's calendar part at `position`.
 pub fn invitation(candor: &Candor, message_id: i64, position: i64) -> Result<Invitation, ApiError> {
-    let part = candor
-        .store()
-        .attachment(message_id, position)?
-        .ok_or_else(|| {
-            ApiError::not_found(format!("Message {message_id} has no part {position}."))
-        })?;
-    parse(&String::from_utf8_lossy(&part.data)).ok_or_else(|| {
+    let (_, _, data) = super::attachments::attachment(&candor.store(), message_id, position)?;
+    parse(&String::from_utf8_lossy(&data)).ok_or_else(|| {
         ApiError::invalid(
             "calendar",
             "This calendar part could not be read; open the attachment to see it.",

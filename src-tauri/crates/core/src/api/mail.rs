@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use candor_mail::mime::{Mailbox, project};
 use candor_mail::threading::{SubjectMerge, ThreadInput, regroup, thread};
 use candor_store::Store;
-use candor_store::messages::{AddressRole, NewAddress, NewAttachment, NewMessage};
+use candor_store::messages::{AddressRole, AttachmentBytes, NewAddress, NewAttachment, NewMessage};
 
 use crate::ApiError;
 
@@ -70,12 +70,26 @@ impl NewMessageFrom {
             attachments: p
                 .attachments
                 .into_iter()
-                .map(|a| NewAttachment {
-                    filename: a.filename,
-                    content_type: a.content_type,
-                    content_id: a.content_id,
-                    is_inline: a.is_inline,
-                    data: a.data,
+                .map(|a| {
+                    // Images the body can show (by Content-ID) are stored
+                    // decoded, as they are wanted every time the message is
+                    // read; every other part is decoded from the raw source
+                    // when opened, saved or forwarded.
+                    let shown_inline = a.content_id.as_deref().is_some_and(|id| !id.is_empty())
+                        && a.content_type.starts_with("image/");
+                    NewAttachment {
+                        data: if shown_inline {
+                            AttachmentBytes::Stored(a.data)
+                        } else {
+                            AttachmentBytes::InSource {
+                                size: a.data.len() as u64,
+                            }
+                        },
+                        filename: a.filename,
+                        content_type: a.content_type,
+                        content_id: a.content_id,
+                        is_inline: a.is_inline,
+                    }
                 })
                 .collect(),
             parse_error: (!p.problems.is_empty()).then(|| p.problems.join("; ")),

@@ -49,7 +49,24 @@ pub fn message_body(
             _ => false,
         };
         let parts = match stored.text_html.as_deref() {
-            Some(html) if mentions_cid(html) => store.inline_parts(message_id)?,
+            Some(html) if mentions_cid(html) => {
+                let mut decoded = super::attachments::MessageParts::new(message_id);
+                let mut parts = Vec::new();
+                for part in store.inline_parts(message_id)? {
+                    let data = decoded.bytes(
+                        &store,
+                        part.position,
+                        part.filename.as_deref(),
+                        &part.content_type,
+                        part.data,
+                    );
+                    // An image that cannot be read shows as a broken image.
+                    if let Ok(data) = data {
+                        parts.push((part.content_id, part.content_type, data));
+                    }
+                }
+                parts
+            }
             _ => Vec::new(),
         };
         (stored, allowed, parts)
@@ -57,8 +74,8 @@ pub fn message_body(
     // Sanitizing is CPU work: done after letting go of the store.
     let sanitized = stored.text_html.as_deref().map(|html| {
         let mut inline_images = InlineImages::new();
-        for part in &parts {
-            inline_images.insert(&part.content_id, &part.content_type, &part.data);
+        for (content_id, content_type, data) in &parts {
+            inline_images.insert(content_id, content_type, data);
         }
         sanitize(
             html,

@@ -286,11 +286,19 @@ pub fn queue(candor: &Candor, mut draft: OutgoingDraft) -> Result<Queued, ApiErr
             draft.subject = prefixed("Fwd:", &original.subject);
         }
         quoted = forwarded(&original);
+        let mut parts = super::attachments::MessageParts::new(local);
         for a in store.message_attachments(local)? {
+            let data = parts.bytes(
+                &store,
+                a.position,
+                a.filename.as_deref(),
+                &a.content_type,
+                a.data,
+            )?;
             attachments.push(OutgoingAttachment {
                 filename: a.filename.unwrap_or_else(|| "attachment".into()),
                 content_type: a.content_type,
-                data: a.data,
+                data,
             });
         }
     }
