@@ -653,29 +653,11 @@ impl Store {
 
     /// Threads containing a message that matches, newest first.
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<ThreadSummary>, StoreError> {
-        // Join each index only when a term needs it: a join to message_search
-        // that nothing filters on costs a lookup of its row for every match.
         let all_terms = || [&q.terms, &q.subject, &q.from, &q.to].into_iter().flatten();
         let uses_cjk = all_terms().any(|t| crate::cjk::is_short_cjk_term(t));
         let uses_search = all_terms().any(|t| !crate::cjk::is_short_cjk_term(t));
-        let mut sql = format!(
-            "SELECT DISTINCT m.thread_id, t.latest_at FROM messages m
-             JOIN threads t ON t.id = m.thread_id
-             {}
-             {}
-             LEFT JOIN folders f ON f.id = m.folder_id
-             WHERE 1 = 1",
-            if uses_search {
-                "JOIN message_search s ON s.rowid = m.id"
-            } else {
-                ""
-            },
-            if uses_cjk {
-                "JOIN message_cjk c ON c.rowid = m.id"
-            } else {
-                ""
-            }
-        );
+        // The conditions on a message, numbered parameters in `args`.
+        let mut sql = String::new();
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         let mut push = |sql: &mut String, clause: &str, value: rusqlite::types::Value| {
             args.push(value);
@@ -686,6 +668,7 @@ impl Store {
         // index; other short terms fall back to LIKE over the same columns.
         let mut fts = Vec::new();
         let mut cjk = Vec::new();
+        let mut uses_like = false;
         for (column, terms) in [
             (None, &q.terms),
             (Some("subject"), &q.subject),
@@ -717,20 +700,37 @@ impl Store {
                         None => " AND (s.subject LIKE ?N ESCAPE '\\' OR s.body LIKE ?N ESCAPE '\\' OR s.addresses LIKE ?N ESCAPE '\\' OR s.attachment_names LIKE ?N ESCAPE '\\')".to_owned(),
                     };
                     push(&mut sql, &clause, like.into());
+                    uses_like = true;
                 }
             }
         }
+        // A word most messages contain ("hiring" in 60% of them) matches
+        // tens of thousands: sorting them all by date took 70 ms. Then the
+        // conversations are walked newest first instead, each asked whether
+        // one of its messages is among the matches (gathered once), which
+        // fills a page after a few dozen (25 ms). For rarer words the
+        // matches are fewer than the conversations a walk would pass over,
+        // and sorting them is quicker (a rare phrase: 1 ms against 30).
+        let walk = !fts.is_empty() && matches_at_least(&self.conn, &fts.join(" AND "), WALK_ABOVE)?;
         if !cjk.is_empty() {
             push(
                 &mut sql,
-                " AND message_cjk MATCH ?N",
+                if walk {
+                    " AND m.id IN (SELECT rowid FROM message_cjk WHERE message_cjk MATCH ?N)"
+                } else {
+                    " AND message_cjk MATCH ?N"
+                },
                 cjk.join(" AND ").into(),
             );
         }
         if !fts.is_empty() {
             push(
                 &mut sql,
-                " AND message_search MATCH ?N",
+                if walk {
+                    " AND m.id IN (SELECT rowid FROM message_search WHERE message_search MATCH ?N)"
+                } else {
+                    " AND message_search MATCH ?N"
+                },
                 fts.join(" AND ").into(),
             );
         }
@@ -772,6 +772,39 @@ impl Store {
                 folder.to_lowercase().into(),
             );
         }
+        let conditions = sql;
+        // Join each index only when a condition reads it: a join to
+        // message_search that nothing filters on costs a lookup of its row
+        // for every match. (A walk asks the indexes once, in subqueries.)
+        let joins = format!(
+            "{}
+             {}
+             LEFT JOIN folders f ON f.id = m.folder_id",
+            if uses_like || (uses_search && !walk) {
+                "JOIN message_search s ON s.rowid = m.id"
+            } else {
+                ""
+            },
+            if uses_cjk && !walk {
+                "JOIN message_cjk c ON c.rowid = m.id"
+            } else {
+                ""
+            }
+        );
+        let mut sql = if walk {
+            format!(
+                "SELECT t.id, t.latest_at FROM threads t
+                 WHERE EXISTS (SELECT 1 FROM messages m {joins}
+                               WHERE m.thread_id = t.id {conditions})"
+            )
+        } else {
+            format!(
+                "SELECT DISTINCT m.thread_id, t.latest_at FROM messages m
+                 JOIN threads t ON t.id = m.thread_id
+                 {joins}
+                 WHERE 1 = 1 {conditions}"
+            )
+        };
         push(
             &mut sql,
             " ORDER BY t.latest_at DESC LIMIT ?N",
@@ -784,6 +817,25 @@ impl Store {
         };
         ids.into_iter().map(|id| self.thread_summary(id)).collect()
     }
+}
+
+/// How many full-text matches make a search walk the conversations newest
+/// first instead of sorting its matches (see `Store::search`).
+const WALK_ABOVE: i64 = 5_000;
+
+/// Whether a full-text query matches at least `count` messages; stops
+/// counting there.
+fn matches_at_least(
+    conn: &rusqlite::Connection,
+    query: &str,
+    count: i64,
+) -> rusqlite::Result<bool> {
+    let found: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM (SELECT 1 FROM message_search WHERE message_search MATCH ?1 LIMIT ?2)",
+        )?
+        .query_row(params![query, count], |r| r.get(0))?;
+    Ok(found >= count)
 }
 
 fn write_parts(tx: &Transaction<'_>, id: i64, m: &NewMessage) -> rusqlite::Result<()> {

@@ -144,3 +144,126 @@ fn short_cjk_words_are_found_through_their_index() {
     store.rebuild_cjk_index().expect("rebuild");
     check(&store);
 }
+
+/// A word in most messages is searched by walking conversations newest
+/// first instead of sorting every match; both ways must give what a plain
+/// reading of the mail gives: the newest conversations with a matching
+/// message, each once, other filters applied. 6,000 messages in 2,000
+/// conversations (each spread over the whole period), "hiring" in 5,400 of
+/// them (past the walk's threshold of 5,000), "zebra" in a handful.
+#[test]
+fn a_common_word_and_a_rare_one_find_the_newest_matching_conversations() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut store = common::open_store(tmp.path(), "search test");
+    let account = store
+        .insert_local_account("Archive", "tom@agency.example")
+        .expect("account");
+    let inbox = store
+        .ensure_folder(account, "INBOX", Some("inbox"))
+        .expect("folder");
+    const MESSAGES: i64 = 6_000;
+    const THREADS: i64 = 2_000;
+    let thread_of = |n: i64| n % THREADS;
+    let hiring = |n: i64| thread_of(n) % 10 != 0;
+    let zebra = |n: i64| n % 1_500 == 7;
+    let from_anna = |n: i64| n % 4 == 0;
+    let mut ids = Vec::new();
+    for chunk in (0..MESSAGES).collect::<Vec<_>>().chunks(500) {
+        let batch: Vec<NewMessage> = chunk
+            .iter()
+            .map(|&n| {
+                let mut body = format!("Message {n} about the role.");
+                if hiring(n) {
+                    body.push_str(" We are hiring engineers.");
+                }
+                if zebra(n) {
+                    body.push_str(" A zebra crossing.");
+                }
+                let from = if from_anna(n) {
+                    ("Anna", "anna@example.com")
+                } else {
+                    ("Piotr", "piotr@example.com")
+                };
+                message(
+                    account,
+                    inbox,
+                    n,
+                    from,
+                    &format!("Thread {}", thread_of(n)),
+                    &body,
+                )
+            })
+            .collect();
+        for stored in store.insert_messages(&batch).expect("insert") {
+            ids.push(match stored {
+                candor_store::messages::Inserted::New(id)
+                | candor_store::messages::Inserted::Duplicate(id) => id,
+            });
+        }
+    }
+    let groups: Vec<Vec<i64>> = (0..THREADS)
+        .map(|t| {
+            (0..MESSAGES)
+                .filter(|n| thread_of(*n) == t)
+                .map(|n| ids[usize::try_from(n).expect("index")])
+                .collect()
+        })
+        .collect();
+    store.apply_threads(&groups).expect("threads");
+
+    // The oracle: conversations with a message that matches, newest first
+    // (a conversation's latest message is its newest, n = 4,000 + t).
+    let expected = |matches: &dyn Fn(i64) -> bool| -> Vec<String> {
+        let mut threads: Vec<(i64, i64)> = (0..THREADS)
+            .filter(|t| (0..MESSAGES).any(|n| thread_of(n) == *t && matches(n)))
+            .map(|t| {
+                (
+                    (0..MESSAGES)
+                        .filter(|n| thread_of(*n) == t)
+                        .max()
+                        .unwrap_or(0),
+                    t,
+                )
+            })
+            .collect();
+        threads.sort_by(|a, b| b.cmp(a));
+        threads
+            .into_iter()
+            .take(50)
+            .map(|(_, t)| format!("Thread {t}"))
+            .collect()
+    };
+    let search = |terms: &[&str], from: &[&str]| -> Vec<String> {
+        store
+            .search(&SearchQuery {
+                terms: terms.iter().map(|t| (*t).to_owned()).collect(),
+                from: from.iter().map(|t| (*t).to_owned()).collect(),
+                limit: 50,
+                ..SearchQuery::default()
+            })
+            .expect("search")
+            .into_iter()
+            .map(|t| t.subject)
+            .collect()
+    };
+    let common = search(&["hiring"], &[]);
+    assert_eq!(common.len(), 50);
+    assert_eq!(common, expected(&hiring), "a word in 90% of messages");
+    assert!(
+        !common.contains(&"Thread 1990".to_owned()),
+        "a conversation without the word is passed over"
+    );
+    assert_eq!(
+        search(&["hiring"], &["anna"]),
+        expected(&|n| hiring(n) && from_anna(n)),
+        "with from:, both on the same message"
+    );
+    let rare = search(&["zebra"], &[]);
+    assert_eq!(rare.len(), 4);
+    assert_eq!(rare, expected(&zebra), "a rare word");
+    assert_eq!(
+        search(&["hiring", "zebra"], &[]),
+        expected(&|n| hiring(n) && zebra(n)),
+        "both words in one message"
+    );
+}
