@@ -343,6 +343,30 @@ impl ImapSession {
             .await
     }
 
+    /// Each message's size in bytes (RFC822.SIZE) for a UID set, by UID:
+    /// what the sync needs to fetch in batches of bounded memory.
+    pub async fn sizes(
+        &mut self,
+        uid_set: &str,
+    ) -> Result<std::collections::HashMap<u32, u32>, ImapError> {
+        // Folded as the answers arrive: a first sync asks for every
+        // message's size, and holding the whole response would cost more
+        // memory than the sizes themselves.
+        timed(async {
+            let stream = self.session.uid_fetch(uid_set, "(UID RFC822.SIZE)").await?;
+            stream
+                .try_fold(std::collections::HashMap::new(), |mut sizes, f| {
+                    if let (Some(uid), Some(size)) = (f.uid, f.size) {
+                        sizes.insert(uid, size);
+                    }
+                    futures::future::ready(Ok(sizes))
+                })
+                .await
+        })
+        .await?
+        .map_err(|e| self.fail(e))
+    }
+
     /// Flags only, for a UID set: how read and flagged state changed elsewhere.
     pub async fn flags(&mut self, uid_set: &str) -> Result<Vec<RemoteMessage>, ImapError> {
         self.uid_fetch(uid_set, "(UID FLAGS)", false).await

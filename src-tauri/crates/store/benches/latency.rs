@@ -196,6 +196,7 @@ fn fill(store: &mut Store, account: i64, inbox: i64, count: usize) -> (Vec<Vec<i
                 },
                 parse_error: None,
                 raw: format!("Message-ID: <m{made}@bench>\r\n\r\nbody {made}\r\n").into_bytes(),
+                prepared_source: None,
             };
             pending.push(m);
             made += 1;
@@ -270,6 +271,7 @@ fn build_ui_store(dir: &std::path::Path, count: usize) {
             attachments: Vec::new(),
             parse_error: None,
             raw: format!("Message-ID: <long{k}@bench>\r\n\r\nbody\r\n").into_bytes(),
+            prepared_source: None,
         })
         .collect();
     let stored = store.insert_messages(&long).expect("insert");

@@ -130,6 +130,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0018_attachments_in_source.sql"),
         then: None,
     },
+    Migration {
+        version: 19,
+        name: "compressed_sources",
+        sql: include_str!("../migrations/0019_compressed_sources.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this build writes.

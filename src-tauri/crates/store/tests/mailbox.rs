@@ -34,6 +34,7 @@ fn message(account_id: i64, folder_id: i64, n: i64, seen: bool) -> NewMessage {
         attachments: Vec::new(),
         parse_error: None,
         raw: format!("Message-ID: <m{n}@test>\r\n\r\nHello\r\n").into_bytes(),
+        prepared_source: None,
     }
 }
 

@@ -40,6 +40,7 @@ fn message(
         attachments: Vec::new(),
         parse_error: None,
         raw: format!("Message-ID: <m{n}@test>\r\n\r\n{body}\r\n").into_bytes(),
+        prepared_source: None,
     }
 }
 

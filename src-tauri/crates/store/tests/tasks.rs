@@ -40,6 +40,7 @@ fn message(account_id: i64, folder_id: i64, uid: i64, body: &str) -> NewMessage 
         attachments: Vec::new(),
         parse_error: None,
         raw: format!("Subject: {body}\r\n\r\n{body}\r\n").into_bytes(),
+        prepared_source: None,
     }
 }
 

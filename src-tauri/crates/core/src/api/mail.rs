@@ -94,6 +94,7 @@ impl NewMessageFrom {
                 .collect(),
             parse_error: (!p.problems.is_empty()).then(|| p.problems.join("; ")),
             raw: self.raw,
+            prepared_source: None,
         }
     }
 }

@@ -31,6 +31,10 @@ use super::Candor;
 use super::mail::{NewMessageFrom, rethread, rethread_if_unthreaded};
 use crate::{ApiError, ErrorCode};
 
+/// At most this many bytes of mail in one FETCH (however many messages that
+/// is, at least one): a batch of large attachments must not fill memory.
+const BATCH_BYTES: u64 = 32 * 1024 * 1024;
+
 /// How many messages one FETCH asks for, and one transaction stores. Fewer,
 /// larger transactions rewrite the index pages they share fewer times (50
 /// took 28.7 s for the benchmark's 20,000 messages, 200 took 24.4 s; 500
@@ -527,9 +531,10 @@ struct FetchedBatch {
     failed: Vec<(Option<u32>, String)>,
 }
 
-/// Fetches `uids` in batches (in the order given) and parses each message,
-/// on a task of its own that hands the batches over as they are ready; at
-/// most two wait, which bounds the memory a slow store lets pile up. A
+/// Fetches `uids` in batches (in the order given, bounded in count and
+/// bytes by the sizes the server gives first) and parses each message, on a
+/// task of its own that hands the batches over as they are ready; at most
+/// two wait, which bounds the memory a slow store lets pile up. A
 /// fetch that fails is passed on as the last item. The task gives the
 /// session back when it ends, or when the receiver is dropped.
 fn spawn_fetcher(
@@ -543,7 +548,17 @@ fn spawn_fetcher(
 ) {
     let (sender, receiver) = tokio::sync::mpsc::channel(2);
     let task = tokio::spawn(async move {
-        for batch in uids.chunks(BATCH) {
+        let sizes = match (uids.iter().min(), uids.iter().max()) {
+            (Some(low), Some(high)) => match session.sizes(&format!("{low}:{high}")).await {
+                Ok(sizes) => sizes,
+                Err(e) => {
+                    let _ = sender.send(Err(e)).await;
+                    return session;
+                }
+            },
+            _ => HashMap::new(),
+        };
+        for batch in batches(&uids, &sizes) {
             let set = batch
                 .iter()
                 .map(u32::to_string)
@@ -566,8 +581,31 @@ fn spawn_fetcher(
     (receiver, task)
 }
 
-/// Projects each fetched message, in the order of `uids`; a UID the server
-/// returned nothing for is noted as failed (and asked for again next time).
+/// `uids` cut into fetches, in order: at most `BATCH` messages and
+/// `BATCH_BYTES` bytes each (by the server's sizes; a message of unknown
+/// size counts as none), and never empty.
+fn batches<'a>(uids: &'a [u32], sizes: &HashMap<u32, u32>) -> Vec<&'a [u32]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0_u64;
+    for (i, uid) in uids.iter().enumerate() {
+        let size = u64::from(sizes.get(uid).copied().unwrap_or(0));
+        if i > start && (i - start == BATCH || bytes + size > BATCH_BYTES) {
+            out.push(&uids[start..i]);
+            start = i;
+            bytes = 0;
+        }
+        bytes += size;
+    }
+    if start < uids.len() {
+        out.push(&uids[start..]);
+    }
+    out
+}
+
+/// Projects each fetched message, in the order of `uids`, and prepares its
+/// source for storing; a UID the server returned nothing for is noted as
+/// failed (and asked for again next time).
 fn parse_batch(
     uids: &[u32],
     fetched: Vec<RemoteMessage>,
@@ -597,6 +635,7 @@ fn parse_batch(
         if let Some(date) = m.internal_date {
             message.received_at = date;
         }
+        message.prepare_source();
         out.messages.push(message);
     }
     out
@@ -730,5 +769,39 @@ impl From<ImapError> for ApiError {
             message: e.to_string(),
             field: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_are_bounded_by_count_and_bytes_and_never_empty() {
+        let uids: Vec<u32> = (1..=450).rev().collect();
+        let small: HashMap<u32, u32> = uids.iter().map(|u| (*u, 20_000)).collect();
+        let counts: Vec<usize> = batches(&uids, &small).iter().map(|b| b.len()).collect();
+        assert_eq!(counts, [200, 200, 50], "small mail: by count");
+
+        // 20 MB attachments: one a fetch, then a small one joins the next.
+        let mut big = small.clone();
+        for uid in [450, 449, 448] {
+            big.insert(uid, 20 * 1024 * 1024);
+        }
+        let cut = batches(&uids, &big);
+        assert_eq!(cut[0], [450]);
+        assert_eq!(cut[1], [449]);
+        assert_eq!(cut[2].first(), Some(&448));
+        assert!(cut.iter().all(|b| !b.is_empty()));
+        assert_eq!(
+            cut.iter().map(|b| b.len()).sum::<usize>(),
+            450,
+            "every UID once"
+        );
+
+        // A message larger than the limit is fetched alone, not skipped.
+        let huge: HashMap<u32, u32> = [(7, 60 * 1024 * 1024)].into();
+        assert_eq!(batches(&[9, 8, 7, 6], &huge), [&[9, 8][..], &[7], &[6]]);
+        assert!(batches(&[], &huge).is_empty());
     }
 }
