@@ -14,6 +14,14 @@ pub struct FolderSyncState {
     pub highest_modseq: Option<u64>,
 }
 
+/// A message's read and flagged state as the server has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlagChange {
+    pub message_id: i64,
+    pub seen: bool,
+    pub flagged: bool,
+}
+
 /// A stored message's place on the server and its flags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KnownMessage {
@@ -249,23 +257,21 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    pub fn set_message_flags(
-        &mut self,
-        message_id: i64,
-        seen: bool,
-        flagged: bool,
-    ) -> Result<(), StoreError> {
+    /// Sets read and flagged state as the server has it, for many messages
+    /// in one transaction (one commit instead of one per message: a
+    /// mailbox marked read in webmail is thousands of changes).
+    pub fn set_messages_flags(&mut self, changes: &[FlagChange]) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "UPDATE messages SET is_seen = ?2, is_flagged = ?3 WHERE id = ?1",
-            params![message_id, seen, flagged],
-        )?;
-        tx.execute(
-            "UPDATE threads SET unread_count =
-                (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id AND m.is_seen = 0)
-             WHERE id = (SELECT thread_id FROM messages WHERE id = ?1)",
-            [message_id],
-        )?;
+        for change in changes {
+            tx.prepare_cached("UPDATE messages SET is_seen = ?2, is_flagged = ?3 WHERE id = ?1")?
+                .execute(params![change.message_id, change.seen, change.flagged])?;
+            tx.prepare_cached(
+                "UPDATE threads SET unread_count =
+                    (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id AND m.is_seen = 0)
+                 WHERE id = (SELECT thread_id FROM messages WHERE id = ?1)",
+            )?
+            .execute([change.message_id])?;
+        }
         tx.commit()?;
         Ok(())
     }

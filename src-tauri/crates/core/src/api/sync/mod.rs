@@ -18,7 +18,7 @@ use candor_mail::imap::{
     FolderRole, ImapError, ImapSession, RemoteFolder, RemoteMessage, Security, ServerLogin,
 };
 use candor_mail::pop3::Pop3Error;
-use candor_store::folders::{FolderSyncState, KnownMessage};
+use candor_store::folders::{FlagChange, FolderSyncState, KnownMessage};
 use candor_store::messages::Inserted;
 use serde::Serialize;
 
@@ -426,17 +426,25 @@ async fn sync_folder(
             (true, Some(before), Some(_)) => session.flags_changed_since(before).await?,
             _ => session.flags("1:*").await?,
         };
-        let mut store = candor.store();
-        for f in changes {
-            if let Some(k) = known.get(&f.uid)
-                && !pending_flags.contains(&k.message_id)
-                && (k.seen != f.seen || k.flagged != f.flagged)
-            {
-                store
-                    .set_message_flags(k.message_id, f.seen, f.flagged)
-                    .map_err(storage)?;
-                line.flags_changed += 1;
-            }
+        let changed: Vec<FlagChange> = changes
+            .iter()
+            .filter_map(|f| {
+                let k = known.get(&f.uid)?;
+                (!pending_flags.contains(&k.message_id)
+                    && (k.seen != f.seen || k.flagged != f.flagged))
+                    .then_some(FlagChange {
+                        message_id: k.message_id,
+                        seen: f.seen,
+                        flagged: f.flagged,
+                    })
+            })
+            .collect();
+        if !changed.is_empty() {
+            candor
+                .store()
+                .set_messages_flags(&changed)
+                .map_err(storage)?;
+            line.flags_changed = u32::try_from(changed.len()).unwrap_or(u32::MAX);
         }
     }
 
