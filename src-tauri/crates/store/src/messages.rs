@@ -144,10 +144,15 @@ impl StoredSource {
     pub fn of(raw: &[u8]) -> Self {
         Self {
             sha256: source_sha256(raw),
-            compressed: zstd::bulk::compress(raw, Self::LEVEL)
-                .ok()
-                .filter(|c| c.len() < raw.len()),
+            compressed: Self::compress(raw),
         }
+    }
+
+    /// The compressed bytes, or None when compressing gains nothing.
+    fn compress(raw: &[u8]) -> Option<Vec<u8>> {
+        zstd::bulk::compress(raw, Self::LEVEL)
+            .ok()
+            .filter(|c| c.len() < raw.len())
     }
 }
 
@@ -916,16 +921,17 @@ fn write_parts(tx: &Transaction<'_>, id: i64, m: &NewMessage) -> rusqlite::Resul
         ])?;
         *position += 1;
     }
-    let prepared;
-    let source = match &m.prepared_source {
-        Some(source) => source,
+    // Unprepared, compressed here; the hash was taken by `insert_in`.
+    let compressed_here;
+    let compressed = match &m.prepared_source {
+        Some(source) => source.compressed.as_deref(),
         None => {
-            prepared = StoredSource::of(&m.raw);
-            &prepared
+            compressed_here = StoredSource::compress(&m.raw);
+            compressed_here.as_deref()
         }
     };
-    let (raw, compression) = match &source.compressed {
-        Some(compressed) => (compressed.as_slice(), Some("zstd")),
+    let (raw, compression) = match compressed {
+        Some(compressed) => (compressed, Some("zstd")),
         None => (m.raw.as_slice(), None),
     };
     tx.prepare_cached(

@@ -72,29 +72,34 @@ fn candidate(first: &str, last: &str, email: &str) -> RecordInput {
     }
 }
 
-/// Writes `PRAGMA user_version` through a connection of the test's own.
+/// A connection of the test's own (playing another Candor), keyed with
+/// `passphrase`, with the given SQLCipher page size (None: its default).
 #[allow(clippy::disallowed_methods)] // the test plays "another Candor" here
-fn set_user_version(dir: &Path, passphrase: &str, version: u32) {
+fn own_connection(dir: &Path, passphrase: &str, page_size: Option<u32>) -> rusqlite::Connection {
     let conn = rusqlite::Connection::open(dir.join("candor.db")).expect("open");
     conn.pragma_update(None, "key", passphrase).expect("key");
-    conn.pragma_update(None, "cipher_page_size", 16_384)
-        .expect("page size");
-    conn.pragma_update(None, "user_version", version)
+    if let Some(size) = page_size {
+        conn.pragma_update(None, "cipher_page_size", size)
+            .expect("page size");
+    }
+    conn
+}
+
+/// Writes `PRAGMA user_version` through a connection of the test's own.
+fn set_user_version(dir: &Path, passphrase: &str, version: u32) {
+    own_connection(dir, passphrase, Some(16_384))
+        .pragma_update(None, "user_version", version)
         .expect("user_version");
 }
 
 /// Whether a connection of the test's own, keyed with `passphrase` and
 /// the given SQLCipher page size, can read the database.
-#[allow(clippy::disallowed_methods)] // the test plays "another Candor" here
 fn readable_with_page_size(dir: &Path, passphrase: &str, page_size: u32) -> bool {
-    let conn = rusqlite::Connection::open(dir.join("candor.db")).expect("open");
-    conn.pragma_update(None, "key", passphrase).expect("key");
-    conn.pragma_update(None, "cipher_page_size", page_size)
-        .expect("page size");
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .is_ok()
+    own_connection(dir, passphrase, Some(page_size))
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .is_ok()
 }
 
 /// New databases have 16 KB pages (a quarter of the per-page encryption
@@ -118,13 +123,9 @@ fn new_databases_have_16_kb_pages_and_older_4_kb_ones_still_open() {
         r#"{ "format": 1, "key_source": "passphrase" }"#,
     )
     .expect("settings");
-    {
-        #[allow(clippy::disallowed_methods)] // the test plays the older Candor
-        let conn = rusqlite::Connection::open(old.join("candor.db")).expect("open");
-        conn.pragma_update(None, "key", "pw-for-test").expect("key");
-        conn.execute_batch("CREATE TABLE made_before (a); DROP TABLE made_before;")
-            .expect("write");
-    }
+    own_connection(&old, "pw-for-test", None)
+        .execute_batch("CREATE TABLE made_before (a); DROP TABLE made_before;")
+        .expect("write");
     assert!(readable_with_page_size(&old, "pw-for-test", 4_096));
     let mut store = Store::open(&old, &passphrase("pw-for-test"), &vault, false).expect("open");
     let id = store

@@ -44,18 +44,27 @@ fn message(
     }
 }
 
-fn subjects(store: &Store, terms: &[&str], subject: &[&str]) -> Vec<String> {
+fn owned(words: &[&str]) -> Vec<String> {
+    words.iter().map(|t| (*t).to_owned()).collect()
+}
+
+/// The subjects of the first 50 conversations a search finds.
+fn found(store: &Store, query: SearchQuery) -> Vec<String> {
     store
-        .search(&SearchQuery {
-            terms: terms.iter().map(|t| (*t).to_owned()).collect(),
-            subject: subject.iter().map(|t| (*t).to_owned()).collect(),
-            limit: 50,
-            ..SearchQuery::default()
-        })
+        .search(&SearchQuery { limit: 50, ..query })
         .expect("search")
         .into_iter()
         .map(|t| t.subject)
         .collect()
+}
+
+fn subjects(store: &Store, terms: &[&str], subject: &[&str]) -> Vec<String> {
+    let query = SearchQuery {
+        terms: owned(terms),
+        subject: owned(subject),
+        ..SearchQuery::default()
+    };
+    found(store, query)
 }
 
 #[test]
@@ -234,18 +243,13 @@ fn a_common_word_and_a_rare_one_find_the_newest_matching_conversations() {
             .map(|(_, t)| format!("Thread {t}"))
             .collect()
     };
-    let search = |terms: &[&str], from: &[&str]| -> Vec<String> {
-        store
-            .search(&SearchQuery {
-                terms: terms.iter().map(|t| (*t).to_owned()).collect(),
-                from: from.iter().map(|t| (*t).to_owned()).collect(),
-                limit: 50,
-                ..SearchQuery::default()
-            })
-            .expect("search")
-            .into_iter()
-            .map(|t| t.subject)
-            .collect()
+    let search = |terms: &[&str], from: &[&str]| {
+        let query = SearchQuery {
+            terms: owned(terms),
+            from: owned(from),
+            ..SearchQuery::default()
+        };
+        found(&store, query)
     };
     let common = search(&["hiring"], &[]);
     assert_eq!(common.len(), 50);
