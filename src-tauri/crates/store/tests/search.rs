@@ -272,3 +272,61 @@ fn a_common_word_and_a_rare_one_find_the_newest_matching_conversations() {
         "both words in one message"
     );
 }
+
+/// A batch stored in one transaction reaches the full-text index as one
+/// segment. FTS5 writes out the rows it holds whenever a statement in the
+/// transaction opens a statement journal (record links, foreign-key checked
+/// inserts); had the search rows gone in between the other writes, every
+/// message would have made a segment of its own, and a first sync spent a
+/// third of its time merging them.
+#[test]
+fn a_stored_batch_is_one_search_index_segment() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut store = common::open_store(tmp.path(), "segment test");
+    let account = store
+        .insert_local_account("Archive", "tom@agency.example")
+        .expect("account");
+    let inbox = store
+        .ensure_folder(account, "INBOX", Some("inbox"))
+        .expect("folder");
+    let batch: Vec<NewMessage> = (1..=40)
+        .map(|n| {
+            message(
+                account,
+                inbox,
+                n,
+                ("Anna Nowak", "anna@candidates.example"),
+                &format!("Interview {n}"),
+                "Thank you for the interview; my references are attached.",
+            )
+        })
+        .collect();
+    let stored = store.insert_messages(&batch).expect("insert");
+    let groups: Vec<Vec<i64>> = stored
+        .into_iter()
+        .map(|s| match s {
+            candor_store::messages::Inserted::New(id)
+            | candor_store::messages::Inserted::Duplicate(id) => vec![id],
+        })
+        .collect();
+    store.apply_threads(&groups).expect("threads");
+
+    let conn = rusqlite::Connection::open(tmp.path().join("candor.db")).expect("open");
+    conn.pragma_update(None, "key", "segment test")
+        .expect("key");
+    conn.pragma_update(None, "cipher_page_size", 16_384)
+        .expect("page size");
+    let segments: i64 = conn
+        .query_row(
+            "SELECT count(DISTINCT segid) FROM message_search_idx",
+            [],
+            |r| r.get(0),
+        )
+        .expect("segments");
+    assert_eq!(segments, 1, "one transaction, one segment");
+    assert_eq!(
+        subjects(&store, &["references are"], &[]).len(),
+        40,
+        "and every message is found"
+    );
+}
