@@ -11,6 +11,8 @@ use candor_store::records::{RecordFields, RecordInput};
 use candor_store::{KeySource, KeyVault, OpenError, Store, Unlock};
 use zeroize::Zeroizing;
 
+mod common;
+
 /// An in-memory key vault standing in for the OS keyring.
 #[derive(Default)]
 struct MemoryVault {
@@ -72,22 +74,9 @@ fn candidate(first: &str, last: &str, email: &str) -> RecordInput {
     }
 }
 
-/// A connection of the test's own (playing another Candor), keyed with
-/// `passphrase`, with the given SQLCipher page size (None: its default).
-#[allow(clippy::disallowed_methods)] // the test plays "another Candor" here
-fn own_connection(dir: &Path, passphrase: &str, page_size: Option<u32>) -> rusqlite::Connection {
-    let conn = rusqlite::Connection::open(dir.join("candor.db")).expect("open");
-    conn.pragma_update(None, "key", passphrase).expect("key");
-    if let Some(size) = page_size {
-        conn.pragma_update(None, "cipher_page_size", size)
-            .expect("page size");
-    }
-    conn
-}
-
 /// Writes `PRAGMA user_version` through a connection of the test's own.
 fn set_user_version(dir: &Path, passphrase: &str, version: u32) {
-    own_connection(dir, passphrase, Some(16_384))
+    common::own_connection(dir, passphrase, Some(16_384))
         .pragma_update(None, "user_version", version)
         .expect("user_version");
 }
@@ -95,7 +84,7 @@ fn set_user_version(dir: &Path, passphrase: &str, version: u32) {
 /// Whether a connection of the test's own, keyed with `passphrase` and
 /// the given SQLCipher page size, can read the database.
 fn readable_with_page_size(dir: &Path, passphrase: &str, page_size: u32) -> bool {
-    own_connection(dir, passphrase, Some(page_size))
+    common::own_connection(dir, passphrase, Some(page_size))
         .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
             r.get::<_, i64>(0)
         })
@@ -123,7 +112,7 @@ fn new_databases_have_16_kb_pages_and_older_4_kb_ones_still_open() {
         r#"{ "format": 1, "key_source": "passphrase" }"#,
     )
     .expect("settings");
-    own_connection(&old, "pw-for-test", None)
+    common::own_connection(&old, "pw-for-test", None)
         .execute_batch("CREATE TABLE made_before (a); DROP TABLE made_before;")
         .expect("write");
     assert!(readable_with_page_size(&old, "pw-for-test", 4_096));

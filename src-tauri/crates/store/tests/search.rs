@@ -311,11 +311,7 @@ fn a_stored_batch_is_one_search_index_segment() {
         .collect();
     store.apply_threads(&groups).expect("threads");
 
-    let conn = rusqlite::Connection::open(tmp.path().join("candor.db")).expect("open");
-    conn.pragma_update(None, "key", "segment test")
-        .expect("key");
-    conn.pragma_update(None, "cipher_page_size", 16_384)
-        .expect("page size");
+    let conn = common::own_connection(tmp.path(), "segment test", Some(16_384));
     let segments: i64 = conn
         .query_row(
             "SELECT count(DISTINCT segid) FROM message_search_idx",
