@@ -6,7 +6,7 @@
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -174,6 +174,106 @@ fn expiring_pipe(
 }
 
 impl Drop for TokenExpiryRelay {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// A relay that cuts a connection part-way: once armed with a byte count,
+/// the next connection is closed (both ways, no goodbye) after the server
+/// has sent that many bytes through it, as a dropped network does in the
+/// middle of a large fetch. Other connections pass untouched. TLS passes
+/// through (the client sees its session end without a close_notify).
+#[derive(Debug)]
+pub struct CuttingRelay {
+    pub port: u16,
+    /// Bytes after which the next connection is cut; 0 when not armed.
+    cut_after: Arc<AtomicUsize>,
+    cut: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+}
+
+impl CuttingRelay {
+    pub fn start(target: u16) -> Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let port = listener.local_addr()?.port();
+        listener.set_nonblocking(true)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let cut_after = Arc::new(AtomicUsize::new(0));
+        let cut = Arc::new(AtomicBool::new(false));
+        let (stopped, limit, fired) = (Arc::clone(&stop), Arc::clone(&cut_after), Arc::clone(&cut));
+        std::thread::spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((client, _)) => {
+                        let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
+                            continue;
+                        };
+                        let _ = client.set_nonblocking(false);
+                        let (Ok(client_reader), Ok(server_reader)) =
+                            (client.try_clone(), server.try_clone())
+                        else {
+                            continue;
+                        };
+                        // This connection takes the armed count, if any.
+                        let budget = limit.swap(0, Ordering::SeqCst);
+                        std::thread::spawn(move || pipe(client_reader, server, None));
+                        if budget == 0 {
+                            std::thread::spawn(move || pipe(server_reader, client, None));
+                        } else {
+                            let fired = Arc::clone(&fired);
+                            std::thread::spawn(move || {
+                                cutting_pipe(server_reader, client, budget);
+                                fired.store(true, Ordering::SeqCst);
+                            });
+                        }
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                }
+            }
+        });
+        Ok(Self {
+            port,
+            cut_after,
+            cut,
+            stop,
+        })
+    }
+
+    /// The next connection is cut after the server has sent `bytes`.
+    pub fn cut_next_after(&self, bytes: usize) {
+        self.cut.store(false, Ordering::SeqCst);
+        self.cut_after.store(bytes.max(1), Ordering::SeqCst);
+    }
+
+    /// Whether the armed connection has ended (cut, or closed before).
+    pub fn has_cut(&self) -> bool {
+        self.cut.load(Ordering::SeqCst)
+    }
+}
+
+/// Passes the server's bytes to the client until `budget` have gone, then
+/// closes both sockets.
+fn cutting_pipe(mut from: TcpStream, mut to: TcpStream, budget: usize) {
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut left = budget;
+    while left > 0 {
+        let want = left.min(buf.len());
+        match from.read(&mut buf[..want]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                if to.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+                left -= n;
+            }
+        }
+    }
+    let _ = from.shutdown(Shutdown::Both);
+    let _ = to.shutdown(Shutdown::Both);
+}
+
+impl Drop for CuttingRelay {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
     }

@@ -1,5 +1,6 @@
 //! Faults during sync against a real Dovecot: a sync killed part-way resumes
-//! with no duplicates and no gaps; a folder whose UIDVALIDITY changes is
+//! with no duplicates and no gaps; a connection cut in the middle of a fetch
+//! keeps what had arrived whole; a folder whose UIDVALIDITY changes is
 //! fetched again whole, without duplicates.
 
 use std::process::Stdio;
@@ -7,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use candor_tests::Cli;
 use candor_tests::dovecot::{Dovecot, USERS};
+use candor_tests::proxy::CuttingRelay;
 
 fn message(i: usize) -> Vec<u8> {
     // A body large enough that a 800-message sync takes a while to fetch.
@@ -27,10 +29,12 @@ fn setup(server: &Dovecot, tmp: &std::path::Path) -> Cli {
 }
 
 fn inbox_message_ids(cli: &Cli) -> Vec<String> {
+    folder_message_ids(cli, "inbox")
+}
+
+fn folder_message_ids(cli: &Cli, folder: &str) -> Vec<String> {
     let threads = cli
-        .run(&[
-            "--json", "threads", "--folder", "inbox", "--limit", "100000",
-        ])
+        .run(&["--json", "threads", "--folder", folder, "--limit", "100000"])
         .ok()
         .json();
     let mut ids: Vec<String> = threads
@@ -113,6 +117,59 @@ fn a_sync_killed_part_way_resumes_without_duplicates_or_gaps() {
         cli.run(&["--json", "db", "check"]).ok().json()["problems"],
         serde_json::json!([]),
         "the database is intact after the kill"
+    );
+}
+
+#[test]
+fn a_connection_cut_mid_fetch_keeps_what_arrived_and_the_next_sync_completes() {
+    let server = Dovecot::start().expect("dovecot");
+    // 300 messages of about 40 KB in the Archive (a folder whose first sync
+    // stores its mail in few, large transactions): the first fetch of 200
+    // is 8 MB, and the connection is cut 10 MB in, inside the second.
+    const COUNT: usize = 300;
+    let filler = "Experience with distributed systems, Rust and PostgreSQL. ".repeat(700);
+    for i in 0..COUNT {
+        let raw = format!(
+            "From: candidate{i}@cand.example\r\nTo: recruiter@test\r\nSubject: Portfolio {i}\r\nMessage-ID: <portfolio{i}@cand.example>\r\nDate: Mon, 2 Mar 2026 10:00:00 +0000\r\n\r\n{filler}\r\n"
+        );
+        server
+            .deliver(USERS[0].0, "Archive", raw.as_bytes())
+            .expect("deliver");
+    }
+    let relay = CuttingRelay::start(server.imaps_port).expect("relay");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cli = Cli::with_passphrase(tmp.path(), "faults scenario");
+    cli.run(&["init"]).ok();
+    server
+        .add_account(&cli, "imap", "Work", relay.port, "tls", USERS[0].1)
+        .ok();
+
+    relay.cut_next_after(10 * 1024 * 1024);
+    let cut = cli.run(&["sync"]);
+    assert!(relay.has_cut(), "the sync's connection was cut");
+    assert_ne!(cut.status, 0, "a cut sync does not report success");
+    assert!(
+        cut.stdout.contains("Work") && cut.stdout.contains("connection to the server was lost"),
+        "the report names the account and says what happened: {}",
+        cut.stdout
+    );
+    let kept = folder_message_ids(&cli, "archive").len();
+    assert!(
+        (200..COUNT).contains(&kept),
+        "the 200 messages that arrived whole before the cut are kept ({kept})"
+    );
+
+    cli.run(&["sync"]).ok();
+    let ids = folder_message_ids(&cli, "archive");
+    let mut expected: Vec<String> = (0..COUNT)
+        .map(|i| format!("portfolio{i}@cand.example"))
+        .collect();
+    expected.sort();
+    assert_eq!(ids, expected, "the next sync brings the rest, each once");
+    assert_eq!(
+        cli.run(&["--json", "db", "check"]).ok().json()["problems"],
+        serde_json::json!([]),
+        "the database is intact after the cut"
     );
 }
 

@@ -133,6 +133,25 @@ fn protocol(e: impl std::fmt::Display) -> ImapError {
     ImapError::Protocol(e.to_string())
 }
 
+/// The connection going away under a command (the network dropped, the
+/// server closed it without a BYE), told apart from what a server said.
+fn lost_connection(e: &async_imap::error::Error) -> Option<ImapError> {
+    use std::io::ErrorKind;
+    let reason = match e {
+        async_imap::error::Error::ConnectionLost => "closed by the server",
+        async_imap::error::Error::Io(io) => match io.kind() {
+            ErrorKind::UnexpectedEof => "closed in the middle of an answer",
+            ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted => "reset",
+            ErrorKind::BrokenPipe => "closed while Candor was sending",
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(ImapError::Net(NetError::ConnectionLost {
+        reason: reason.into(),
+    }))
+}
+
 async fn greeting(client: &mut async_imap::Client<Stream>) -> Result<(), ImapError> {
     match timed(client.read_response()).await? {
         Ok(Some(_)) => Ok(()),
@@ -258,7 +277,7 @@ impl ImapSession {
                 return ImapError::Protocol(format!("the server ended the session ({said})"));
             }
         }
-        protocol(e)
+        lost_connection(&e).unwrap_or_else(|| protocol(e))
     }
 
     pub fn capabilities(&self) -> Capabilities {

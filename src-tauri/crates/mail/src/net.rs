@@ -91,6 +91,12 @@ pub enum NetError {
     Tls { host: String, reason: String },
     #[error("The server did not answer within {0} seconds.")]
     Timeout(u64),
+    /// The connection went away mid-conversation: the network dropped, or
+    /// the server closed it without a goodbye.
+    #[error(
+        "The connection to the server was lost ({reason}). Candor tries again at the next sync."
+    )]
+    ConnectionLost { reason: String },
 }
 
 pub(crate) const TIMEOUT: Duration = Duration::from_secs(60);

@@ -110,6 +110,9 @@ fn from_net(e: &NetError) -> ConnectionProblem {
         },
         NetError::Tls { .. } => problem(ConnectionProblemKind::Tls, e.to_string()),
         NetError::Timeout(_) => problem(ConnectionProblemKind::Timeout, e.to_string()),
+        NetError::ConnectionLost { .. } => {
+            problem(ConnectionProblemKind::Unreachable, e.to_string())
+        }
     }
 }
 

@@ -13,6 +13,7 @@
 //! (a message is known by folder and UID) and no gaps.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use candor_mail::imap::{
     FolderRole, ImapError, ImapSession, RemoteFolder, RemoteMessage, Security, ServerLogin,
@@ -35,11 +36,31 @@ use crate::{ApiError, ErrorCode};
 /// is, at least one): a batch of large attachments must not fill memory.
 const BATCH_BYTES: u64 = 32 * 1024 * 1024;
 
-/// How many messages one FETCH asks for, and one transaction stores. Fewer,
-/// larger transactions rewrite the index pages they share fewer times (50
-/// took 28.7 s for the benchmark's 20,000 messages, 200 took 24.4 s; 500
-/// gained nothing more and held more mail in memory).
+/// How many messages one FETCH asks for.
 const BATCH: usize = 200;
+
+/// How much fetched mail one transaction stores at most, in messages and in
+/// bytes of source. Every transaction rewrites the pages it touches of the
+/// indexes all messages share (addresses, Message-IDs, sources' hashes: keys
+/// spread over the whole index), so a first sync writes them less often in
+/// fewer, larger transactions: 1,000 messages a transaction took 10.5-11.9 s
+/// for the benchmark's 20,000 where 200 took 13.2-14.7 s. The bytes bound
+/// what is held in memory meanwhile; a transaction of 1,000 holds the store
+/// for a few tenths of a second. The first batches of a first Inbox sync
+/// are stored one by one all the same, so its newest conversations show
+/// at once.
+const COMMIT_MESSAGES: usize = 1000;
+const COMMIT_KIB: u32 = 24 * 1024;
+
+/// At most this much mail (KiB, by the server's sizes) is held between the
+/// server and the store: being fetched, parsed, or waiting for its
+/// transaction. Bounds a sync's memory however large the messages are.
+const IN_FLIGHT_KIB: u32 = 64 * 1024;
+
+/// The most one fetch counts against `IN_FLIGHT_KIB` (a single larger
+/// message is fetched alone and counts as this much), so that a fetch can
+/// always go ahead while less than a transaction's worth waits to be stored.
+const MAX_BATCH_KIB: u32 = IN_FLIGHT_KIB - COMMIT_KIB;
 
 /// Batches of a first Inbox sync after which conversations are rebuilt:
 /// the newest 1,000 messages, enough for the first pages of the list.
@@ -460,31 +481,42 @@ async fn sync_folder(
     // whole mailbox.
     let early_threading = previous.uid_next.is_none() && folder.role == Some(FolderRole::Inbox);
     let (mut batches, fetcher) = spawn_fetcher(session, new, account_id, folder_id);
-    let mut index = 0;
-    while let Some(batch) = batches.recv().await {
-        let batch = batch?;
-        failed.extend(batch.failed);
-        let stored = candor
-            .store()
-            .insert_messages(&batch.messages)
-            .map_err(storage)?;
-        line.fetched += u32::try_from(
-            stored
-                .iter()
-                .filter(|s| matches!(s, Inserted::New(_)))
-                .count(),
-        )
-        .unwrap_or(u32::MAX);
-        if early_threading && index < EARLY_THREADING_BATCHES {
-            rethread_if_unthreaded(&mut candor.store()).map_err(storage)?;
+    let mut received = 0;
+    let mut pending = Pending::default();
+    loop {
+        let batch = match batches.recv().await {
+            Some(Ok(batch)) => Some(batch),
+            // What was fetched before the failure is kept.
+            Some(Err(e)) => {
+                pending.store(candor, &mut line).map_err(storage)?;
+                return Err(e);
+            }
+            None => None,
+        };
+        let done = batch.is_none();
+        let early = early_threading && received < EARLY_THREADING_BATCHES;
+        if let Some(mut batch) = batch {
+            failed.append(&mut batch.failed);
+            pending.add(batch);
+            received += 1;
         }
-        index += 1;
-        progress(SyncProgress {
-            account: account.to_owned(),
-            folder: folder.name.clone(),
-            fetched: line.fetched,
-            to_fetch,
-        });
+        if !(done || early || pending.is_full()) {
+            continue;
+        }
+        if pending.store(candor, &mut line).map_err(storage)? {
+            if early {
+                rethread_if_unthreaded(&mut candor.store()).map_err(storage)?;
+            }
+            progress(SyncProgress {
+                account: account.to_owned(),
+                folder: folder.name.clone(),
+                fetched: line.fetched,
+                to_fetch,
+            });
+        }
+        if done {
+            break;
+        }
     }
     let session = fetcher
         .await
@@ -532,17 +564,64 @@ async fn sync_folder(
     Ok((line, session))
 }
 
+/// Fetched mail waiting to be stored, up to one transaction's worth.
+#[derive(Default)]
+struct Pending {
+    messages: Vec<candor_store::messages::NewMessage>,
+    /// The in-flight allowance of the batches waiting here, given back
+    /// once they are stored.
+    held: Vec<tokio::sync::OwnedSemaphorePermit>,
+}
+
+impl Pending {
+    fn add(&mut self, batch: FetchedBatch) {
+        self.messages.extend(batch.messages);
+        self.held.push(batch.held);
+    }
+
+    fn is_full(&self) -> bool {
+        let kib: usize = self.held.iter().map(|p| p.num_permits()).sum();
+        self.messages.len() >= COMMIT_MESSAGES || kib >= COMMIT_KIB as usize
+    }
+
+    /// Stores what is waiting in one transaction and counts the new
+    /// messages in `line`; false when nothing was waiting.
+    fn store(
+        &mut self,
+        candor: &Candor,
+        line: &mut FolderSyncReport,
+    ) -> Result<bool, candor_store::StoreError> {
+        if self.messages.is_empty() {
+            return Ok(false);
+        }
+        let stored = candor.store().insert_messages(&self.messages)?;
+        line.fetched += u32::try_from(
+            stored
+                .iter()
+                .filter(|s| matches!(s, Inserted::New(_)))
+                .count(),
+        )
+        .unwrap_or(u32::MAX);
+        self.messages.clear();
+        self.held.clear();
+        Ok(true)
+    }
+}
+
 /// A batch of new mail, fetched and parsed, ready to store.
 struct FetchedBatch {
     messages: Vec<candor_store::messages::NewMessage>,
     /// UIDs the server returned nothing for, with why.
     failed: Vec<(Option<u32>, String)>,
+    /// The batch's share of `IN_FLIGHT_KIB`, held until it is stored.
+    held: tokio::sync::OwnedSemaphorePermit,
 }
 
 /// Fetches `uids` in batches (in the order given, bounded in count and
 /// bytes by the sizes the server gives first) and parses each message, on a
-/// task of its own that hands the batches over as they are ready; at most
-/// two wait, which bounds the memory a slow store lets pile up. A
+/// task of its own that hands the batches over as they are ready. It waits
+/// before a fetch while `IN_FLIGHT_KIB` of mail is already fetched and not
+/// yet stored, which bounds the memory a slow store lets pile up. A
 /// fetch that fails is passed on as the last item. The task gives the
 /// session back when it ends, or when the receiver is dropped.
 fn spawn_fetcher(
@@ -554,7 +633,10 @@ fn spawn_fetcher(
     tokio::sync::mpsc::Receiver<Result<FetchedBatch, ImapError>>,
     tokio::task::JoinHandle<ImapSession>,
 ) {
-    let (sender, receiver) = tokio::sync::mpsc::channel(2);
+    // The bytes in flight are what is bounded; the count only keeps a
+    // mailbox of tiny messages from running far ahead.
+    let (sender, receiver) = tokio::sync::mpsc::channel(16);
+    let allowance = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT_KIB as usize));
     let task = tokio::spawn(async move {
         let sizes = match (uids.iter().min(), uids.iter().max()) {
             (Some(low), Some(high)) => match session.sizes(&format!("{low}:{high}")).await {
@@ -567,6 +649,16 @@ fn spawn_fetcher(
             _ => HashMap::new(),
         };
         for batch in batches(&uids, &sizes) {
+            let kib = batch
+                .iter()
+                .map(|uid| u64::from(sizes.get(uid).copied().unwrap_or(0)))
+                .sum::<u64>()
+                .div_ceil(1024);
+            let kib = u32::try_from(kib).unwrap_or(u32::MAX).min(MAX_BATCH_KIB);
+            // The semaphore is never closed.
+            let Ok(held) = Arc::clone(&allowance).acquire_many_owned(kib).await else {
+                break;
+            };
             let set = batch
                 .iter()
                 .map(u32::to_string)
@@ -579,7 +671,7 @@ fn spawn_fetcher(
                     break;
                 }
             };
-            let parsed = parse_batch(batch, fetched, account_id, folder_id);
+            let parsed = parse_batch(batch, fetched, account_id, folder_id, held);
             if sender.send(Ok(parsed)).await.is_err() {
                 break;
             }
@@ -619,12 +711,14 @@ fn parse_batch(
     fetched: Vec<RemoteMessage>,
     account_id: i64,
     folder_id: i64,
+    held: tokio::sync::OwnedSemaphorePermit,
 ) -> FetchedBatch {
     let mut fetched: HashMap<u32, RemoteMessage> =
         fetched.into_iter().map(|m| (m.uid, m)).collect();
     let mut out = FetchedBatch {
         messages: Vec::with_capacity(uids.len()),
         failed: Vec::new(),
+        held,
     };
     for uid in uids {
         let Some(m) = fetched.remove(uid) else {
