@@ -7,8 +7,8 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use zeroize::Zeroizing;
 
 use crate::keys::{
-    CURRENT_FORMAT, DatabaseKey, KeySource, KeyVault, StoreSettings, Unlock, generate_raw_key,
-    is_valid_raw_key, new_keyring_account,
+    CURRENT_FORMAT, DatabaseKey, KeySource, KeyVault, PageHmac, StoreSettings, Unlock,
+    generate_raw_key, is_valid_raw_key, new_keyring_account,
 };
 use crate::{OpenError, migrations, users};
 
@@ -100,6 +100,7 @@ impl Store {
                     format: CURRENT_FORMAT,
                     key_source: KeySource::Passphrase,
                     keyring_account: None,
+                    page_hmac: PageHmac::fastest_here(),
                 },
             ),
             Unlock::Keyring => {
@@ -126,6 +127,7 @@ impl Store {
                         format: CURRENT_FORMAT,
                         key_source: KeySource::Keyring,
                         keyring_account: Some(account),
+                        page_hmac: PageHmac::fastest_here(),
                     },
                 )
             }
@@ -216,6 +218,13 @@ fn open_database(
         // every open. Format 1 databases keep SQLCipher's defaults.
         conn.execute_batch("PRAGMA cipher_page_size = 16384;")
             .map_err(sqlite)?;
+    }
+    if settings.format >= 3 {
+        conn.execute_batch(&format!(
+            "PRAGMA cipher_hmac_algorithm = {};",
+            settings.page_hmac.sqlcipher_name()
+        ))
+        .map_err(sqlite)?;
     }
 
     let cipher_version: String = conn

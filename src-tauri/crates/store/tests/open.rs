@@ -76,58 +76,90 @@ fn candidate(first: &str, last: &str, email: &str) -> RecordInput {
 
 /// Writes `PRAGMA user_version` through a connection of the test's own.
 fn set_user_version(dir: &Path, passphrase: &str, version: u32) {
-    common::own_connection(dir, passphrase, Some(16_384))
+    common::own_connection_to_store(dir, passphrase)
         .pragma_update(None, "user_version", version)
         .expect("user_version");
 }
 
-/// Whether a connection of the test's own, keyed with `passphrase` and
-/// the given SQLCipher page size, can read the database.
-fn readable_with_page_size(dir: &Path, passphrase: &str, page_size: u32) -> bool {
-    common::own_connection(dir, passphrase, Some(page_size))
-        .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .is_ok()
+/// Whether `conn` can read the database it was opened on.
+fn can_read(conn: &rusqlite::Connection) -> bool {
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .is_ok()
 }
 
-/// New databases have 16 KB pages (a quarter of the per-page encryption
-/// work for a mailbox's raw sources); databases made with SQLCipher's 4 KB
-/// default (format 1, before) open and migrate as they are.
+/// Whether a connection of the test's own, keyed with `passphrase`, the
+/// given SQLCipher page size and SQLCipher's default page HMAC (SHA-512),
+/// can read the database.
+fn readable_with_page_size(dir: &Path, passphrase: &str, page_size: u32) -> bool {
+    can_read(&common::own_connection(dir, passphrase, Some(page_size)))
+}
+
+/// New databases (format 3) have 16 KB pages (a quarter of the per-page
+/// encryption work for a mailbox's raw sources) authenticated with the HMAC
+/// their store.json names (SHA-256 where the processor has SHA extensions);
+/// databases made before, with SQLCipher's defaults (format 1) or with 16 KB
+/// pages and HMAC-SHA512 (format 2), open and migrate as they are.
 #[test]
-fn new_databases_have_16_kb_pages_and_older_4_kb_ones_still_open() {
+fn new_databases_have_16_kb_pages_and_the_named_hmac_and_older_formats_still_open() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let vault = MemoryVault::default();
 
     let new = tmp.path().join("new");
     close(Store::open(&new, &passphrase("pw-for-test"), &vault, true).expect("create"));
-    assert!(readable_with_page_size(&new, "pw-for-test", 16_384));
+    let settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(new.join("store.json")).expect("read"))
+            .expect("json");
+    assert_eq!(settings["format"], 3);
+    let hmac = settings["page_hmac"].as_str().expect("page_hmac named");
+    let other = match hmac {
+        "sha256" => "HMAC_SHA512",
+        "sha512" => "HMAC_SHA256",
+        unknown => panic!("unknown page HMAC {unknown}"),
+    };
+    assert!(can_read(&common::own_connection_to_store(
+        &new,
+        "pw-for-test"
+    )));
     assert!(!readable_with_page_size(&new, "pw-for-test", 4_096));
-
-    // A format 1 database, as Candor made them before: SQLCipher's defaults.
-    let old = tmp.path().join("old");
-    std::fs::create_dir_all(&old).expect("dir");
-    std::fs::write(
-        old.join("store.json"),
-        r#"{ "format": 1, "key_source": "passphrase" }"#,
-    )
-    .expect("settings");
-    common::own_connection(&old, "pw-for-test", None)
-        .execute_batch("CREATE TABLE made_before (a); DROP TABLE made_before;")
-        .expect("write");
-    assert!(readable_with_page_size(&old, "pw-for-test", 4_096));
-    let mut store = Store::open(&old, &passphrase("pw-for-test"), &vault, false).expect("open");
-    let id = store
-        .insert_record(&candidate("Anna", "Nowak", "anna@example.com"), false)
-        .expect("write");
-    close(store);
-    let store = Store::open(&old, &passphrase("pw-for-test"), &vault, false).expect("reopen");
-    assert!(store.get_record(id).expect("read").is_some());
-    close(store);
+    let with_other_hmac = common::own_connection(&new, "pw-for-test", Some(16_384));
+    with_other_hmac
+        .pragma_update(None, "cipher_hmac_algorithm", other)
+        .expect("hmac");
     assert!(
-        readable_with_page_size(&old, "pw-for-test", 4_096),
-        "still 4 KB pages"
+        !can_read(&with_other_hmac),
+        "the HMAC is part of the format: {other} does not read it"
     );
+
+    // Formats 1 and 2, as Candor made them before.
+    for (format, page_size) in [(1, 4_096), (2, 16_384)] {
+        let old = tmp.path().join(format!("format-{format}"));
+        std::fs::create_dir_all(&old).expect("dir");
+        std::fs::write(
+            old.join("store.json"),
+            format!(r#"{{ "format": {format}, "key_source": "passphrase" }}"#),
+        )
+        .expect("settings");
+        let made_before = common::own_connection(&old, "pw-for-test", Some(page_size));
+        made_before
+            .execute_batch("CREATE TABLE made_before (a); DROP TABLE made_before;")
+            .expect("write");
+        drop(made_before);
+        assert!(readable_with_page_size(&old, "pw-for-test", page_size));
+        let mut store = Store::open(&old, &passphrase("pw-for-test"), &vault, false).expect("open");
+        let id = store
+            .insert_record(&candidate("Anna", "Nowak", "anna@example.com"), false)
+            .expect("write");
+        close(store);
+        let store = Store::open(&old, &passphrase("pw-for-test"), &vault, false).expect("reopen");
+        assert!(store.get_record(id).expect("read").is_some());
+        close(store);
+        assert!(
+            readable_with_page_size(&old, "pw-for-test", page_size),
+            "format {format} keeps its pages and HMAC"
+        );
+    }
 }
 
 fn file_bytes(dir: &Path) -> Vec<u8> {

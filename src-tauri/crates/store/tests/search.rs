@@ -311,7 +311,7 @@ fn a_stored_batch_is_one_search_index_segment() {
         .collect();
     store.apply_threads(&groups).expect("threads");
 
-    let conn = common::own_connection(tmp.path(), "segment test", Some(16_384));
+    let conn = common::own_connection_to_store(tmp.path(), "segment test");
     let segments: i64 = conn
         .query_row(
             "SELECT count(DISTINCT segid) FROM message_search_idx",

@@ -46,3 +46,21 @@ pub fn own_connection(
     }
     conn
 }
+
+/// A connection of the test's own to a store Candor made, keyed as its
+/// `store.json` says: 16 KB pages, and the page HMAC it names (format 3).
+pub fn own_connection_to_store(dir: &std::path::Path, passphrase: &str) -> rusqlite::Connection {
+    let settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("store.json")).expect("store.json"))
+            .expect("store.json is JSON");
+    let conn = own_connection(dir, passphrase, Some(16_384));
+    if let Some(hmac) = settings["page_hmac"].as_str() {
+        conn.pragma_update(
+            None,
+            "cipher_hmac_algorithm",
+            format!("HMAC_{}", hmac.to_uppercase()),
+        )
+        .expect("page hmac");
+    }
+    conn
+}
