@@ -136,6 +136,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0019_compressed_sources.sql"),
         then: None,
     },
+    Migration {
+        version: 20,
+        name: "search_hash_size",
+        sql: include_str!("../migrations/0020_search_hash_size.sql"),
+        then: None,
+    },
 ];
 
 /// The schema version this build writes.
