@@ -37,37 +37,49 @@ fn pipe(mut from: TcpStream, mut to: TcpStream, bytes_per_second: Option<usize>)
     let _ = to.shutdown(Shutdown::Write);
 }
 
+/// Listens on a new loopback port until `stop` is set, and hands each
+/// connection, with its own new connection to `127.0.0.1:target`, to
+/// `relay` (called on the accepting thread; it starts what it needs).
+/// Returns the port.
+fn accept_relayed(
+    target: u16,
+    stop: &Arc<AtomicBool>,
+    relay: impl Fn(TcpStream, TcpStream) + Send + 'static,
+) -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    listener.set_nonblocking(true)?;
+    let stopped = Arc::clone(stop);
+    std::thread::spawn(move || {
+        while !stopped.load(Ordering::Relaxed) {
+            match listener.accept() {
+                Ok((client, _)) => {
+                    let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
+                        continue;
+                    };
+                    let _ = client.set_nonblocking(false);
+                    relay(client, server);
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+    });
+    Ok(port)
+}
+
 impl SlowRelay {
     /// Relays connections to `127.0.0.1:target`, the client's bytes at
     /// `bytes_per_second`, the server's at full speed.
     pub fn start(target: u16, bytes_per_second: usize) -> Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
-        let port = listener.local_addr()?.port();
-        listener.set_nonblocking(true)?;
         let stop = Arc::new(AtomicBool::new(false));
-        let stopped = Arc::clone(&stop);
-        std::thread::spawn(move || {
-            while !stopped.load(Ordering::Relaxed) {
-                match listener.accept() {
-                    Ok((client, _)) => {
-                        let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
-                            continue;
-                        };
-                        let _ = client.set_nonblocking(false);
-                        let (Ok(client_reader), Ok(server_reader)) =
-                            (client.try_clone(), server.try_clone())
-                        else {
-                            continue;
-                        };
-                        std::thread::spawn(move || {
-                            pipe(client_reader, server, Some(bytes_per_second))
-                        });
-                        std::thread::spawn(move || pipe(server_reader, client, None));
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
-                }
-            }
-        });
+        let port = accept_relayed(target, &stop, move |client, server| {
+            let (Ok(client_reader), Ok(server_reader)) = (client.try_clone(), server.try_clone())
+            else {
+                return;
+            };
+            std::thread::spawn(move || pipe(client_reader, server, Some(bytes_per_second)));
+            std::thread::spawn(move || pipe(server_reader, client, None));
+        })?;
         Ok(Self { port, stop })
     }
 }
@@ -91,35 +103,21 @@ pub struct TokenExpiryRelay {
 
 impl TokenExpiryRelay {
     pub fn start(target: u16) -> Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
-        let port = listener.local_addr()?.port();
-        listener.set_nonblocking(true)?;
         let stop = Arc::new(AtomicBool::new(false));
         let armed = Arc::new(AtomicBool::new(false));
-        let (stopped, trigger) = (Arc::clone(&stop), Arc::clone(&armed));
-        std::thread::spawn(move || {
-            while !stopped.load(Ordering::Relaxed) {
-                match listener.accept() {
-                    Ok((client, _)) => {
-                        let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
-                            continue;
-                        };
-                        let _ = client.set_nonblocking(false);
-                        let (Ok(client_reader), Ok(server_reader), Ok(client_writer)) =
-                            (client.try_clone(), server.try_clone(), client.try_clone())
-                        else {
-                            continue;
-                        };
-                        let trigger = Arc::clone(&trigger);
-                        std::thread::spawn(move || {
-                            expiring_pipe(client_reader, server, client_writer, &trigger);
-                        });
-                        std::thread::spawn(move || pipe(server_reader, client, None));
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
-                }
-            }
-        });
+        let trigger = Arc::clone(&armed);
+        let port = accept_relayed(target, &stop, move |client, server| {
+            let (Ok(client_reader), Ok(server_reader), Ok(client_writer)) =
+                (client.try_clone(), server.try_clone(), client.try_clone())
+            else {
+                return;
+            };
+            let trigger = Arc::clone(&trigger);
+            std::thread::spawn(move || {
+                expiring_pipe(client_reader, server, client_writer, &trigger);
+            });
+            std::thread::spawn(move || pipe(server_reader, client, None));
+        })?;
         Ok(Self { port, armed, stop })
     }
 
@@ -195,43 +193,28 @@ pub struct CuttingRelay {
 
 impl CuttingRelay {
     pub fn start(target: u16) -> Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
-        let port = listener.local_addr()?.port();
-        listener.set_nonblocking(true)?;
         let stop = Arc::new(AtomicBool::new(false));
         let cut_after = Arc::new(AtomicUsize::new(0));
         let cut = Arc::new(AtomicBool::new(false));
-        let (stopped, limit, fired) = (Arc::clone(&stop), Arc::clone(&cut_after), Arc::clone(&cut));
-        std::thread::spawn(move || {
-            while !stopped.load(Ordering::Relaxed) {
-                match listener.accept() {
-                    Ok((client, _)) => {
-                        let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
-                            continue;
-                        };
-                        let _ = client.set_nonblocking(false);
-                        let (Ok(client_reader), Ok(server_reader)) =
-                            (client.try_clone(), server.try_clone())
-                        else {
-                            continue;
-                        };
-                        // This connection takes the armed count, if any.
-                        let budget = limit.swap(0, Ordering::SeqCst);
-                        std::thread::spawn(move || pipe(client_reader, server, None));
-                        if budget == 0 {
-                            std::thread::spawn(move || pipe(server_reader, client, None));
-                        } else {
-                            let fired = Arc::clone(&fired);
-                            std::thread::spawn(move || {
-                                cutting_pipe(server_reader, client, budget);
-                                fired.store(true, Ordering::SeqCst);
-                            });
-                        }
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
-                }
+        let (limit, fired) = (Arc::clone(&cut_after), Arc::clone(&cut));
+        let port = accept_relayed(target, &stop, move |client, server| {
+            let (Ok(client_reader), Ok(server_reader)) = (client.try_clone(), server.try_clone())
+            else {
+                return;
+            };
+            // This connection takes the armed count, if any.
+            let budget = limit.swap(0, Ordering::SeqCst);
+            std::thread::spawn(move || pipe(client_reader, server, None));
+            if budget == 0 {
+                std::thread::spawn(move || pipe(server_reader, client, None));
+            } else {
+                let fired = Arc::clone(&fired);
+                std::thread::spawn(move || {
+                    cutting_pipe(server_reader, client, budget);
+                    fired.store(true, Ordering::SeqCst);
+                });
             }
-        });
+        })?;
         Ok(Self {
             port,
             cut_after,
