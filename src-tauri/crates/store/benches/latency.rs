@@ -205,10 +205,7 @@ fn fill(store: &mut Store, account: i64, inbox: i64, count: usize) -> (Vec<Vec<i
         conversations.push(pending.len());
         if pending.len() >= 200 || made == count {
             let stored = store.insert_messages(&pending).expect("insert");
-            let mut ids = stored.into_iter().map(|s| match s {
-                candor_store::messages::Inserted::New(id)
-                | candor_store::messages::Inserted::Duplicate(id) => id,
-            });
+            let mut ids = stored.into_iter().map(candor_store::messages::Inserted::id);
             let mut start = 0;
             for end in conversations.drain(..) {
                 groups.push(ids.by_ref().take(end - start).collect());
@@ -278,10 +275,7 @@ fn build_ui_store(dir: &std::path::Path, count: usize) {
     groups.push(
         stored
             .into_iter()
-            .map(|s| match s {
-                candor_store::messages::Inserted::New(id)
-                | candor_store::messages::Inserted::Duplicate(id) => id,
-            })
+            .map(candor_store::messages::Inserted::id)
             .collect(),
     );
     store.apply_threads(&groups).expect("threads");

@@ -163,6 +163,17 @@ pub(crate) const SETTINGS_FILE_NAME: &str = "store.json";
 pub(crate) const CURRENT_FORMAT: u32 = 3;
 
 impl StoreSettings {
+    /// The settings of a store made now: the current format, and the page
+    /// HMAC fastest on this processor.
+    pub(crate) fn for_new_store(key_source: KeySource, keyring_account: Option<String>) -> Self {
+        Self {
+            format: CURRENT_FORMAT,
+            key_source,
+            keyring_account,
+            page_hmac: PageHmac::fastest_here(),
+        }
+    }
+
     pub(crate) fn path(dir: &Path) -> PathBuf {
         dir.join(SETTINGS_FILE_NAME)
     }

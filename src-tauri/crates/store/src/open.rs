@@ -7,8 +7,8 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use zeroize::Zeroizing;
 
 use crate::keys::{
-    CURRENT_FORMAT, DatabaseKey, KeySource, KeyVault, PageHmac, StoreSettings, Unlock,
-    generate_raw_key, is_valid_raw_key, new_keyring_account,
+    CURRENT_FORMAT, DatabaseKey, KeySource, KeyVault, StoreSettings, Unlock, generate_raw_key,
+    is_valid_raw_key, new_keyring_account,
 };
 use crate::{OpenError, migrations, users};
 
@@ -96,12 +96,7 @@ impl Store {
         let (key, settings) = match unlock {
             Unlock::Passphrase(p) => (
                 DatabaseKey::Passphrase(p.clone()),
-                StoreSettings {
-                    format: CURRENT_FORMAT,
-                    key_source: KeySource::Passphrase,
-                    keyring_account: None,
-                    page_hmac: PageHmac::fastest_here(),
-                },
+                StoreSettings::for_new_store(KeySource::Passphrase, None),
             ),
             Unlock::Keyring => {
                 let account = new_keyring_account()?;
@@ -123,12 +118,7 @@ impl Store {
                 }
                 (
                     DatabaseKey::Raw(key),
-                    StoreSettings {
-                        format: CURRENT_FORMAT,
-                        key_source: KeySource::Keyring,
-                        keyring_account: Some(account),
-                        page_hmac: PageHmac::fastest_here(),
-                    },
+                    StoreSettings::for_new_store(KeySource::Keyring, Some(account)),
                 )
             }
         };

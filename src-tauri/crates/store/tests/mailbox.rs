@@ -3,8 +3,7 @@
 //! thread of the one before, so a list that changes between pages neither
 //! repeats nor skips a thread).
 
-use candor_store::Store;
-use candor_store::messages::{AddressRole, Inserted, NewAddress, NewMessage, ThreadFilter};
+use candor_store::messages::{AddressRole, NewAddress, NewMessage, ThreadFilter};
 
 mod common;
 
@@ -38,17 +37,6 @@ fn message(account_id: i64, folder_id: i64, n: i64, seen: bool) -> NewMessage {
     }
 }
 
-/// One thread per message, as threading would make of unrelated mail.
-fn thread_each(store: &mut Store, stored: Vec<Inserted>) {
-    let groups: Vec<Vec<i64>> = stored
-        .into_iter()
-        .map(|s| match s {
-            Inserted::New(id) | Inserted::Duplicate(id) => vec![id],
-        })
-        .collect();
-    store.apply_threads(&groups).expect("threads");
-}
-
 #[test]
 fn folders_carry_their_unread_and_total_counts_inbox_first() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -74,7 +62,7 @@ fn folders_carry_their_unread_and_total_counts_inbox_first() {
             message(account, clients, 5, false),
         ])
         .expect("insert");
-    thread_each(&mut store, stored);
+    common::thread_each(&mut store, stored);
 
     let folders = store.folder_overview().expect("folders");
     let summary: Vec<(&str, i64, i64)> = folders
@@ -103,7 +91,7 @@ fn thread_pages_follow_on_without_repeats_or_gaps() {
         .map(|n| message(account, if n % 5 == 0 { other } else { inbox }, n, true))
         .collect();
     let stored = store.insert_messages(&messages).expect("insert");
-    thread_each(&mut store, stored);
+    common::thread_each(&mut store, stored);
 
     let mut seen = Vec::new();
     let mut after = None;

@@ -3,7 +3,7 @@
 //! is rebuilt from the stored mail, as its migration does for old mail.
 
 use candor_store::Store;
-use candor_store::messages::{AddressRole, Inserted, NewAddress, NewMessage, SearchQuery};
+use candor_store::messages::{AddressRole, NewAddress, NewMessage, SearchQuery};
 
 mod common;
 
@@ -44,27 +44,6 @@ fn message(
     }
 }
 
-/// A new store in `dir` with a local account and its Inbox.
-fn archive(dir: &std::path::Path, passphrase: &str) -> (Store, i64, i64) {
-    let mut store = common::open_store(dir, passphrase);
-    let account = store
-        .insert_local_account("Archive", "tom@agency.example")
-        .expect("account");
-    let inbox = store
-        .ensure_folder(account, "INBOX", Some("inbox"))
-        .expect("folder");
-    (store, account, inbox)
-}
-
-/// Makes each stored message a conversation of its own.
-fn each_its_own_conversation(store: &mut Store, stored: Vec<Inserted>) {
-    let groups: Vec<Vec<i64>> = stored
-        .into_iter()
-        .map(|(Inserted::New(id) | Inserted::Duplicate(id))| vec![id])
-        .collect();
-    store.apply_threads(&groups).expect("threads");
-}
-
 fn owned(words: &[&str]) -> Vec<String> {
     words.iter().map(|t| (*t).to_owned()).collect()
 }
@@ -91,7 +70,7 @@ fn subjects(store: &Store, terms: &[&str], subject: &[&str]) -> Vec<String> {
 #[test]
 fn short_cjk_words_are_found_through_their_index() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let (mut store, account, inbox) = archive(tmp.path(), "search test");
+    let (mut store, account, inbox) = common::store_with_inbox(tmp.path(), "search test");
     let stored = store
         .insert_messages(&[
             message(
@@ -120,7 +99,7 @@ fn short_cjk_words_are_found_through_their_index() {
             ),
         ])
         .expect("insert");
-    each_its_own_conversation(&mut store, stored);
+    common::thread_each(&mut store, stored);
 
     let check = |store: &Store| {
         assert_eq!(
@@ -172,7 +151,7 @@ fn short_cjk_words_are_found_through_their_index() {
 #[test]
 fn a_common_word_and_a_rare_one_find_the_newest_matching_conversations() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let (mut store, account, inbox) = archive(tmp.path(), "search test");
+    let (mut store, account, inbox) = common::store_with_inbox(tmp.path(), "search test");
     const MESSAGES: i64 = 6_000;
     const THREADS: i64 = 2_000;
     let thread_of = |n: i64| n % THREADS;
@@ -207,10 +186,7 @@ fn a_common_word_and_a_rare_one_find_the_newest_matching_conversations() {
             })
             .collect();
         for stored in store.insert_messages(&batch).expect("insert") {
-            ids.push(match stored {
-                candor_store::messages::Inserted::New(id)
-                | candor_store::messages::Inserted::Duplicate(id) => id,
-            });
+            ids.push(stored.id());
         }
     }
     let groups: Vec<Vec<i64>> = (0..THREADS)
@@ -279,12 +255,12 @@ fn a_common_word_and_a_rare_one_find_the_newest_matching_conversations() {
 /// segment. FTS5 writes out the rows it holds whenever a statement in the
 /// transaction opens a statement journal (record links, foreign-key checked
 /// inserts); had the search rows gone in between the other writes, every
-/// message would have made a segment of its own, and a first sync spent a
-/// third of its time merging them.
+/// message would have made a segment of its own, and a first sync spent
+/// about a quarter of its time merging them.
 #[test]
 fn a_stored_batch_is_one_search_index_segment() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let (mut store, account, inbox) = archive(tmp.path(), "segment test");
+    let (mut store, account, inbox) = common::store_with_inbox(tmp.path(), "segment test");
     let batch: Vec<NewMessage> = (1..=40)
         .map(|n| {
             message(
@@ -298,7 +274,7 @@ fn a_stored_batch_is_one_search_index_segment() {
         })
         .collect();
     let stored = store.insert_messages(&batch).expect("insert");
-    each_its_own_conversation(&mut store, stored);
+    common::thread_each(&mut store, stored);
 
     let conn = common::own_connection_to_store(tmp.path(), "segment test");
     let segments: i64 = conn

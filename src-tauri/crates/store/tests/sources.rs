@@ -18,22 +18,10 @@ fn message(account_id: i64, folder_id: i64, raw: Vec<u8>) -> NewMessage {
     }
 }
 
-fn id(inserted: &Inserted) -> i64 {
-    match inserted {
-        Inserted::New(id) | Inserted::Duplicate(id) => *id,
-    }
-}
-
 #[test]
 fn sources_come_back_byte_for_byte_however_they_were_stored() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let mut store = common::open_store(tmp.path(), "sources test");
-    let account = store
-        .insert_local_account("Archive", "me@test")
-        .expect("account");
-    let inbox = store
-        .ensure_folder(account, "INBOX", Some("inbox"))
-        .expect("folder");
+    let (mut store, account, inbox) = common::store_with_inbox(tmp.path(), "sources test");
 
     // Text and base64 compress well; CRLF, 8-bit bytes and a NUL must survive.
     let text = [
@@ -66,18 +54,18 @@ fn sources_come_back_byte_for_byte_however_they_were_stored() {
         .expect("insert");
     assert!(stored.iter().all(|s| matches!(s, Inserted::New(_))));
 
-    assert_eq!(store.message_raw(id(&stored[0])).expect("read"), Some(text));
+    assert_eq!(store.message_raw(stored[0].id()).expect("read"), Some(text));
     assert_eq!(
-        store.message_raw(id(&stored[1])).expect("read"),
+        store.message_raw(stored[1].id()).expect("read"),
         Some(plain.raw)
     );
     assert_eq!(
-        store.message_raw(id(&stored[2])).expect("read"),
+        store.message_raw(stored[2].id()).expect("read"),
         Some(noise)
     );
     assert_eq!(store.message_raw(999_999).expect("read"), None);
 
     // Imported mail (no UID) is known again by its source, prepared or not.
     let again = store.insert_messages(&[prepared]).expect("again");
-    assert_eq!(again[0], Inserted::Duplicate(id(&stored[0])));
+    assert_eq!(again[0], Inserted::Duplicate(stored[0].id()));
 }

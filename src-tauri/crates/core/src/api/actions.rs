@@ -157,10 +157,7 @@ mod tests {
                     format!("Message-ID: <{name}@x>\r\nSubject: hi\r\n\r\nbody\r\n").into_bytes();
                 let message =
                     super::super::mail::NewMessageFrom::raw(account, inbox, raw).into_new_message();
-                let id = match store.insert_message(&message).expect("insert") {
-                    candor_store::messages::Inserted::New(id)
-                    | candor_store::messages::Inserted::Duplicate(id) => id,
-                };
+                let id = store.insert_message(&message).expect("insert").id();
                 ids.push((id, other));
             }
         }

@@ -265,10 +265,7 @@ Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJcfsj6IK\r\n--m--\r\n";
             let message =
                 super::super::mail::NewMessageFrom::raw(account, inbox, WITH_PARTS.into())
                     .into_new_message();
-            match store.insert_message(&message).expect("insert") {
-                candor_store::messages::Inserted::New(id)
-                | candor_store::messages::Inserted::Duplicate(id) => id,
-            }
+            store.insert_message(&message).expect("insert").id()
         };
         (candor, id)
     }

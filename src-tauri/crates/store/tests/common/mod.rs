@@ -1,6 +1,7 @@
 //! What the store's tests and benchmarks share.
 #![allow(dead_code)] // each test file uses part of it
 
+use candor_store::messages::Inserted;
 use candor_store::{KeyVault, Store, Unlock};
 use zeroize::Zeroizing;
 
@@ -63,4 +64,26 @@ pub fn own_connection_to_store(dir: &std::path::Path, passphrase: &str) -> rusql
         .expect("page hmac");
     }
     conn
+}
+
+/// A new store in `dir` with a local account ("Archive") and its Inbox:
+/// the store, the account and the Inbox.
+pub fn store_with_inbox(dir: &std::path::Path, passphrase: &str) -> (Store, i64, i64) {
+    let mut store = open_store(dir, passphrase);
+    let account = store
+        .insert_local_account("Archive", "tom@agency.example")
+        .expect("account");
+    let inbox = store
+        .ensure_folder(account, "INBOX", Some("inbox"))
+        .expect("folder");
+    (store, account, inbox)
+}
+
+/// One conversation per stored message, as threading makes of unrelated mail.
+pub fn thread_each(store: &mut Store, stored: Vec<Inserted>) {
+    let groups: Vec<Vec<i64>> = stored
+        .into_iter()
+        .map(|inserted| vec![inserted.id()])
+        .collect();
+    store.apply_threads(&groups).expect("threads");
 }
