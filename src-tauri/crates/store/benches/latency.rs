@@ -335,6 +335,53 @@ fn main() {
         threaded.as_secs_f64()
     );
 
+    // Every sync that brings mail ends by threading the whole store again:
+    // what that costs the store when one reply has arrived (reading what
+    // threading needs, and writing the conversations; the threading itself,
+    // in candor-mail, comes on top).
+    let mut groups = groups;
+    let samples: Vec<(Duration, Duration)> = (0..5)
+        .map(|i| {
+            let reply = NewMessage {
+                account_id: account,
+                folder_id: inbox,
+                uid: Some((count + i + 1) as i64),
+                pop3_uidl: None,
+                message_id_header: Some(format!("reply{i}@bench")),
+                in_reply_to: None,
+                references: None,
+                subject: "Re: Application 7".into(),
+                sent_at: Some(1_900_000_000),
+                received_at: 1_900_000_000,
+                is_seen: false,
+                is_flagged: false,
+                is_answered: false,
+                is_draft: false,
+                addresses: Vec::new(),
+                text_plain: Some("Thank you".into()),
+                text_html: None,
+                attachments: Vec::new(),
+                parse_error: None,
+                raw: format!("Message-ID: <reply{i}@bench>\r\n\r\nThank you\r\n").into_bytes(),
+                prepared_source: None,
+            };
+            let id = store.insert_messages(&[reply]).expect("insert")[0].id();
+            groups[7].push(id);
+            let t = Instant::now();
+            let rows = store.threading_rows().expect("rows");
+            let read = t.elapsed();
+            assert!(rows.len() > count);
+            let t = Instant::now();
+            store.apply_threads(&groups).expect("threads");
+            (read, t.elapsed())
+        })
+        .collect();
+    let (read, _) = stats(samples.iter().map(|s| s.0).collect());
+    let (applied, _) = stats(samples.iter().map(|s| s.1).collect());
+    println!(
+        "one new message, the store threaded again: reading what threading needs {read:.0} ms, writing the conversations {applied:.0} ms (medians of 5)"
+    );
+
     let first_page = ThreadFilter {
         limit: 50,
         ..ThreadFilter::default()

@@ -2,6 +2,8 @@
 //! bodies, attachments, raw source and search row, written in one transaction.
 //! The projection itself is made by candor-mail; this module only stores it.
 
+use std::collections::{HashMap, HashSet};
+
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
@@ -364,8 +366,7 @@ impl Store {
 
     /// What threading needs of every stored message.
     pub fn threading_rows(&self) -> Result<Vec<ThreadingRow>, StoreError> {
-        let mut participants: std::collections::HashMap<i64, Vec<String>> =
-            std::collections::HashMap::new();
+        let mut participants: HashMap<i64, Vec<String>> = HashMap::new();
         let mut stmt = self.conn.prepare(
             "SELECT message_id, address_normalized FROM message_addresses WHERE role IN ('from', 'to', 'cc')",
         )?;
@@ -449,35 +450,90 @@ impl Store {
     /// Records the conversations: each group of message ids (root first)
     /// becomes one thread whose id is the group's lowest message id, so a
     /// thread keeps its id as long as its first stored message stays in it.
+    /// A message in no group belongs to no thread; a thread no group names
+    /// is removed.
+    ///
+    /// Only what changed is written: the messages whose thread changed, and
+    /// the threads they left or joined. Every sync that brings mail ends by
+    /// threading the whole mailbox again; with 100,000 messages, rewriting
+    /// every message's row each time held the store for seconds when one
+    /// message had arrived.
     pub fn apply_threads(&mut self, groups: &[Vec<i64>]) -> Result<(), StoreError> {
         let owner = self.local_user_id();
         let tx = self.conn.transaction()?;
-        tx.execute("UPDATE messages SET thread_id = NULL", [])?;
-        tx.execute("DELETE FROM threads", [])?;
+        let mut unplaced: HashMap<i64, Option<i64>> = {
+            let mut stmt = tx.prepare("SELECT id, thread_id FROM messages")?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?
+        };
+        let existing: HashSet<i64> = {
+            let mut stmt = tx.prepare("SELECT id FROM threads")?;
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?
+        };
+        // The threads kept, by their root: the first message of the group,
+        // after which a conversation is named.
+        let mut kept: HashMap<i64, i64> = HashMap::with_capacity(groups.len());
+        // Threads whose members changed: their name, counts and date are
+        // computed again below. The same members give the same root
+        // (threading depends only on what they carry), so an unchanged
+        // thread keeps its name.
+        let mut changed = HashSet::new();
         {
-            // A conversation is named after its root, the first message of its group.
             let mut insert = tx.prepare(
                 "INSERT INTO threads (id, owner_user_id, subject, latest_at, message_count, unread_count)
-                 SELECT ?1, ?2, (SELECT subject FROM messages WHERE id = ?3), 0, 0, 0",
+                 VALUES (?1, ?2, '', 0, 0, 0)",
             )?;
             let mut assign = tx.prepare("UPDATE messages SET thread_id = ?1 WHERE id = ?2")?;
             for group in groups {
                 let (Some(&thread_id), Some(&root)) = (group.iter().min(), group.first()) else {
                     continue;
                 };
-                insert.execute(params![thread_id, owner, root])?;
+                kept.insert(thread_id, root);
+                if !existing.contains(&thread_id) {
+                    insert.execute(params![thread_id, owner])?;
+                    changed.insert(thread_id);
+                }
                 for &message in group {
-                    assign.execute(params![thread_id, message])?;
+                    let was = unplaced.remove(&message).flatten();
+                    if was != Some(thread_id) {
+                        assign.execute(params![thread_id, message])?;
+                        changed.insert(thread_id);
+                        changed.extend(was);
+                    }
                 }
             }
         }
-        tx.execute(
-            "UPDATE threads SET
-                latest_at = (SELECT max(coalesce(sent_at, received_at)) FROM messages m WHERE m.thread_id = threads.id),
-                message_count = (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id),
-                unread_count = (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id AND m.is_seen = 0)",
-            [],
-        )?;
+        {
+            let mut detach = tx.prepare("UPDATE messages SET thread_id = NULL WHERE id = ?1")?;
+            for (message, was) in unplaced {
+                if let Some(thread_id) = was {
+                    detach.execute([message])?;
+                    changed.insert(thread_id);
+                }
+            }
+        }
+        {
+            let mut remove = tx.prepare("DELETE FROM threads WHERE id = ?1")?;
+            for thread_id in existing.iter().filter(|id| !kept.contains_key(id)) {
+                remove.execute([thread_id])?;
+            }
+        }
+        {
+            let mut summarize = tx.prepare(
+                "UPDATE threads SET
+                    subject = (SELECT subject FROM messages WHERE id = ?2),
+                    latest_at = (SELECT max(coalesce(sent_at, received_at)) FROM messages m WHERE m.thread_id = threads.id),
+                    message_count = (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id),
+                    unread_count = (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id AND m.is_seen = 0)
+                 WHERE id = ?1",
+            )?;
+            for thread_id in changed {
+                if let Some(root) = kept.get(&thread_id) {
+                    summarize.execute([thread_id, *root])?;
+                }
+            }
+        }
         tx.commit()?;
         Ok(())
     }
@@ -922,8 +978,7 @@ fn matches_at_least(
 }
 
 fn write_parts(tx: &Transaction<'_>, id: i64, m: &NewMessage) -> rusqlite::Result<()> {
-    let mut positions: std::collections::HashMap<&'static str, i64> =
-        std::collections::HashMap::new();
+    let mut positions: HashMap<&'static str, i64> = HashMap::new();
     for a in &m.addresses {
         let role = a.role.as_str();
         let position = positions.entry(role).or_insert(0);

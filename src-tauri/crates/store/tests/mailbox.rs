@@ -187,3 +187,138 @@ fn correspondents_complete_by_address_prefix_most_frequent_first() {
     assert!(store.correspondents("  ", 10).expect("empty").is_empty());
     assert!(store.correspondents("zz", 10).expect("none").is_empty());
 }
+
+/// A conversation as the list shows it: id, subject, messages, unread, latest.
+type Listed = (i64, String, i64, i64, i64);
+
+/// Every stored message's conversation, and every conversation as listed.
+fn conversations(store: &candor_store::Store, messages: &[i64]) -> (Vec<Option<i64>>, Vec<Listed>) {
+    let placed = messages
+        .iter()
+        .map(|&id| store.thread_of_message(id).expect("message"))
+        .collect();
+    let mut listed: Vec<Listed> = store
+        .list_threads(&ThreadFilter {
+            limit: 100,
+            ..ThreadFilter::default()
+        })
+        .expect("threads")
+        .into_iter()
+        .map(|t| {
+            (
+                t.id,
+                t.subject,
+                t.message_count,
+                t.unread_count,
+                t.latest_at,
+            )
+        })
+        .collect();
+    listed.sort();
+    (placed, listed)
+}
+
+#[test]
+fn conversations_are_regrouped_as_threading_says_keeping_ids_and_counts_true() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (mut store, account, inbox) = common::store_with_inbox(tmp.path(), "threads test");
+    let ids: Vec<i64> = store
+        .insert_messages(
+            &(1..=6)
+                .map(|n| message(account, inbox, n, n % 2 == 0))
+                .collect::<Vec<_>>(),
+        )
+        .expect("insert")
+        .into_iter()
+        .map(|inserted| inserted.id())
+        .collect();
+    let [m1, m2, m3, m4, m5, m6] = ids[..] else {
+        panic!("six messages")
+    };
+    let t = 1_764_000_000;
+    store
+        .apply_threads(&[vec![m1, m2], vec![m3], vec![m4, m5]])
+        .expect("threads");
+    assert_eq!(
+        conversations(&store, &ids),
+        (
+            vec![Some(m1), Some(m1), Some(m3), Some(m4), Some(m4), None],
+            vec![
+                (m1, "Subject 1".into(), 2, 1, t + 2),
+                (m3, "Subject 3".into(), 1, 1, t + 3),
+                (m4, "Subject 4".into(), 2, 1, t + 5),
+            ]
+        )
+    );
+
+    // Message 6 joins the first conversation, 4 moves to 3's (whose root it
+    // becomes), 5 is left alone, and 2 belongs to none any more.
+    store
+        .apply_threads(&[vec![m1, m6], vec![m4, m3], vec![m5]])
+        .expect("threads");
+    assert_eq!(
+        conversations(&store, &ids),
+        (
+            vec![Some(m1), None, Some(m3), Some(m3), Some(m5), Some(m1)],
+            vec![
+                (m1, "Subject 1".into(), 2, 1, t + 6),
+                (m3, "Subject 4".into(), 2, 1, t + 4),
+                (m5, "Subject 5".into(), 1, 1, t + 5),
+            ]
+        ),
+        "each conversation as if threaded from scratch; the emptied one (4) is gone"
+    );
+}
+
+#[test]
+fn threading_again_after_one_new_message_writes_only_that_message_and_its_conversation() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (mut store, account, inbox) = common::store_with_inbox(tmp.path(), "threads test");
+    let stored = store
+        .insert_messages(
+            &(1..=50)
+                .map(|n| message(account, inbox, n, true))
+                .collect::<Vec<_>>(),
+        )
+        .expect("insert");
+    let mut groups: Vec<Vec<i64>> = stored.iter().map(|inserted| vec![inserted.id()]).collect();
+    store.apply_threads(&groups).expect("threads");
+
+    // Counted by triggers made through a second connection: the store's
+    // connection sees the new schema and fires them on its own writes.
+    let own = common::own_connection_to_store(tmp.path(), "threads test");
+    own.execute_batch(
+        "CREATE TABLE written (what TEXT);
+         CREATE TRIGGER message_rethreaded AFTER UPDATE OF thread_id ON messages
+         BEGIN INSERT INTO written VALUES ('message'); END;
+         CREATE TRIGGER thread_written AFTER UPDATE ON threads
+         BEGIN INSERT INTO written VALUES ('thread'); END;",
+    )
+    .expect("triggers");
+
+    let reply = store
+        .insert_messages(&[message(account, inbox, 51, false)])
+        .expect("insert")[0]
+        .id();
+    groups[10].push(reply);
+    store.apply_threads(&groups).expect("threads");
+
+    let written: Vec<String> = own
+        .prepare("SELECT what FROM written ORDER BY what")
+        .expect("query")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(
+        written,
+        ["message", "thread"],
+        "the new message placed and its conversation counted again; nothing else"
+    );
+    let thread = store
+        .thread_of_message(reply)
+        .expect("reply")
+        .expect("threaded");
+    let summary = store.thread_summary(thread).expect("summary");
+    assert_eq!((summary.message_count, summary.unread_count), (2, 1));
+}
