@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use candor_mail::mime::{Mailbox, project};
+use candor_mail::mime::{Mailbox, project_for_storage};
 use candor_mail::threading::{SubjectMerge, ThreadInput, regroup, thread};
 use candor_store::Store;
 use candor_store::messages::{AddressRole, AttachmentBytes, NewAddress, NewAttachment, NewMessage};
@@ -29,7 +29,7 @@ impl NewMessageFrom {
     /// Projects the message; what the parser could not read goes to
     /// `parse_error`, and the raw source is kept whatever happens.
     pub(crate) fn into_new_message(self) -> NewMessage {
-        let p = project(&self.raw);
+        let p = project_for_storage(&self.raw);
         let mut addresses = Vec::new();
         for (role, list) in [
             (AddressRole::From, &p.from),
@@ -71,19 +71,15 @@ impl NewMessageFrom {
                 .attachments
                 .into_iter()
                 .map(|a| {
-                    // Images the body can show (by Content-ID) are stored
-                    // decoded, as they are wanted every time the message is
-                    // read; every other part is decoded from the raw source
-                    // when opened, saved or forwarded.
-                    let shown_inline = a.content_id.as_deref().is_some_and(|id| !id.is_empty())
-                        && a.content_type.starts_with("image/");
+                    // Images the body shows are stored decoded, as they are
+                    // wanted every time the message is read; every other
+                    // part is decoded from the raw source when opened, saved
+                    // or forwarded (and was not decoded for storing).
                     NewAttachment {
-                        data: if shown_inline {
+                        data: if a.is_shown_in_body() {
                             AttachmentBytes::Stored(a.data)
                         } else {
-                            AttachmentBytes::InSource {
-                                size: a.data.len() as u64,
-                            }
+                            AttachmentBytes::InSource { size: a.size }
                         },
                         filename: a.filename,
                         content_type: a.content_type,
