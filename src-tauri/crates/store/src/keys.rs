@@ -95,6 +95,7 @@ impl KeyVault for OsKeyring {
 }
 
 /// The database key as SQLCipher takes it.
+#[derive(Clone)]
 pub(crate) enum DatabaseKey {
     /// 32 random bytes, hex-encoded (64 characters).
     Raw(Zeroizing<String>),

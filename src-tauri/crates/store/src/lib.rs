@@ -17,6 +17,7 @@
 pub mod accounts;
 pub mod addresses;
 pub mod check;
+mod checkpoint;
 pub mod cjk;
 pub mod contact_sync;
 pub mod drafts;

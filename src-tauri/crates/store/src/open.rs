@@ -1,4 +1,4 @@
-//! Opening and creating the store. `open_database` is the only place a
+//! Opening and creating the store. `keyed_connection` is the only place a
 //! connection is made (clippy's disallowed-methods enforces it).
 
 use std::path::{Path, PathBuf};
@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use zeroize::Zeroizing;
 
+use crate::checkpoint::Checkpointer;
 use crate::keys::{
     CURRENT_FORMAT, DatabaseKey, KeySource, KeyVault, StoreSettings, Unlock, generate_raw_key,
     is_valid_raw_key, new_keyring_account,
@@ -22,6 +23,16 @@ pub struct Store {
     dir: PathBuf,
     key_source: KeySource,
     local_user_id: i64,
+    /// Checkpoints the write-ahead log beside `conn` (see checkpoint.rs).
+    checkpointer: Option<Checkpointer>,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let Some(checkpointer) = self.checkpointer.take() {
+            checkpointer.stop(&mut self.conn);
+        }
+    }
 }
 
 impl Store {
@@ -147,8 +158,7 @@ impl Store {
     }
 }
 
-/// The one function that opens a connection: key, verify, pragmas, migrations.
-#[allow(clippy::disallowed_methods)] // the single sanctioned call site
+/// Opens the store's connection: key, verify, pragmas, migrations.
 fn open_database(
     dir: &Path,
     key: &DatabaseKey,
@@ -168,54 +178,10 @@ fn open_database(
             ),
         });
     }
-    // SQLCipher sets up its crypto provider (OpenSSL) when the first key is
-    // given; two threads keying their first connections at the same moment
-    // have been seen to fail with "An error occurred with PRAGMA key" (the
-    // store's tests open many databases in parallel). Opening is rare, so
-    // keying one connection at a time costs nothing.
-    static KEYING: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let keying = KEYING
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let mut conn =
-        Connection::open_with_flags(dir.join(DATABASE_FILE_NAME), flags).map_err(sqlite)?;
-
-    // SQLCipher logs every failed page to stderr by default, which floods the
-    // CLI and the app's log on a damaged file; the failures still reach us as
-    // SQLite error codes, which is where we handle them.
-    conn.execute_batch("PRAGMA cipher_log_level = NONE;")
-        .map_err(sqlite)?;
-
-    // The key must be the first statement that touches the database.
-    match key {
-        DatabaseKey::Raw(hex) => {
-            // `x'..'` tells SQLCipher this is a raw key, not a passphrase to derive from.
-            let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex.as_str()));
-            conn.execute_batch(&pragma).map_err(sqlite)?;
-        }
-        DatabaseKey::Passphrase(p) => {
-            conn.pragma_update(None, "key", p.as_str())
-                .map_err(sqlite)?;
-        }
-    }
-    if settings.format >= 2 {
-        // Format 2 pages are 16 KB instead of SQLCipher's 4 KB: every page
-        // is encrypted and authenticated on its own, and a mailbox is mostly
-        // raw sources tens of kilobytes long, so larger pages mean a quarter
-        // of the per-page work and overflow chains; a first sync of 20,000
-        // messages took 18.6 s instead of 22.5 s (BENCHMARKS.md). The page
-        // size is part of the file format: set before the first access, on
-        // every open. Format 1 databases keep SQLCipher's defaults.
-        conn.execute_batch("PRAGMA cipher_page_size = 16384;")
-            .map_err(sqlite)?;
-    }
-    if settings.format >= 3 {
-        conn.execute_batch(&format!(
-            "PRAGMA cipher_hmac_algorithm = {};",
-            settings.page_hmac.sqlcipher_name()
-        ))
-        .map_err(sqlite)?;
-    }
+    let mut conn = keyed_connection(dir, key, flags, settings).map_err(sqlite)?;
 
     let cipher_version: String = conn
         .query_row("PRAGMA cipher_version", [], |row| row.get(0))
@@ -258,12 +224,82 @@ fn open_database(
     migrations::apply(&mut conn, dir)?;
     let local_user_id = users::ensure_local_user(&conn).map_err(sqlite)?;
 
+    let checkpointer = {
+        let (dir, key, settings) = (dir.to_path_buf(), key.clone(), settings.clone());
+        Checkpointer::start(&mut conn, move || {
+            let _keying = KEYING
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let conn = keyed_connection(&dir, &key, flags, &settings)?;
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
+                row.get::<_, i64>(0)
+            })?;
+            Ok(conn)
+        })
+    };
+
     Ok(Store {
         conn,
         dir: dir.to_path_buf(),
         key_source: settings.key_source,
         local_user_id,
+        checkpointer,
     })
+}
+
+// SQLCipher sets up its crypto provider (OpenSSL) when the first key is
+// given; two threads keying their first connections at the same moment
+// have been seen to fail with "An error occurred with PRAGMA key" (the
+// store's tests open many databases in parallel). Opening is rare, so
+// keying one connection at a time costs nothing.
+static KEYING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The one function that makes a connection: opened and keyed as
+/// `store.json` says (page size and HMAC are part of the file format). The
+/// key is not checked here: the first read is what fails on a wrong key.
+#[allow(clippy::disallowed_methods)] // the single sanctioned call site
+fn keyed_connection(
+    dir: &Path,
+    key: &DatabaseKey,
+    flags: OpenFlags,
+    settings: &StoreSettings,
+) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(dir.join(DATABASE_FILE_NAME), flags)?;
+
+    // SQLCipher logs every failed page to stderr by default, which floods the
+    // CLI and the app's log on a damaged file; the failures still reach us as
+    // SQLite error codes, which is where we handle them.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+
+    // The key must be the first statement that touches the database.
+    match key {
+        DatabaseKey::Raw(hex) => {
+            // `x'..'` tells SQLCipher this is a raw key, not a passphrase to derive from.
+            let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex.as_str()));
+            conn.execute_batch(&pragma)?;
+        }
+        DatabaseKey::Passphrase(p) => {
+            conn.pragma_update(None, "key", p.as_str())?;
+        }
+    }
+    if settings.format >= 2 {
+        // Format 2 pages are 16 KB instead of SQLCipher's 4 KB: every page
+        // is encrypted and authenticated on its own, and a mailbox is mostly
+        // raw sources tens of kilobytes long, so larger pages mean a quarter
+        // of the per-page work and overflow chains; a first sync of 20,000
+        // messages took 18.6 s instead of 22.5 s (BENCHMARKS.md). The page
+        // size is part of the file format: set before the first access, on
+        // every open. Format 1 databases keep SQLCipher's defaults.
+        conn.execute_batch("PRAGMA cipher_page_size = 16384;")?;
+    }
+    if settings.format >= 3 {
+        conn.execute_batch(&format!(
+            "PRAGMA cipher_hmac_algorithm = {};",
+            settings.page_hmac.sqlcipher_name()
+        ))?;
+    }
+    Ok(conn)
 }
 
 /// Creates the data directory, readable by its owner only on Unix.

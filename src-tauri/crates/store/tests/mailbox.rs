@@ -7,36 +7,6 @@ use candor_store::messages::{AddressRole, NewAddress, NewMessage, ThreadFilter};
 
 mod common;
 
-fn message(account_id: i64, folder_id: i64, n: i64, seen: bool) -> NewMessage {
-    NewMessage {
-        account_id,
-        folder_id,
-        uid: None,
-        pop3_uidl: None,
-        message_id_header: Some(format!("m{n}@test")),
-        in_reply_to: None,
-        references: None,
-        subject: format!("Subject {n}"),
-        sent_at: Some(1_764_000_000 + n),
-        received_at: 1_764_000_000 + n,
-        is_seen: seen,
-        is_flagged: n == 3,
-        is_answered: false,
-        is_draft: false,
-        addresses: vec![NewAddress {
-            role: AddressRole::From,
-            address: format!("sender{n}@test"),
-            display_name: None,
-        }],
-        text_plain: Some("Hello".into()),
-        text_html: None,
-        attachments: Vec::new(),
-        parse_error: None,
-        raw: format!("Message-ID: <m{n}@test>\r\n\r\nHello\r\n").into_bytes(),
-        prepared_source: None,
-    }
-}
-
 #[test]
 fn folders_carry_their_unread_and_total_counts_inbox_first() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -55,11 +25,11 @@ fn folders_carry_their_unread_and_total_counts_inbox_first() {
         .expect("folder");
     let stored = store
         .insert_messages(&[
-            message(account, inbox, 1, false),
-            message(account, inbox, 2, false),
-            message(account, inbox, 3, true),
-            message(account, archive, 4, true),
-            message(account, clients, 5, false),
+            common::message(account, inbox, 1, false),
+            common::message(account, inbox, 2, false),
+            common::message(account, inbox, 3, true),
+            common::message(account, archive, 4, true),
+            common::message(account, clients, 5, false),
         ])
         .expect("insert");
     common::thread_each(&mut store, stored);
@@ -88,7 +58,7 @@ fn thread_pages_follow_on_without_repeats_or_gaps() {
         .expect("folder");
     let other = store.ensure_folder(account, "Other", None).expect("folder");
     let messages: Vec<NewMessage> = (1..=25)
-        .map(|n| message(account, if n % 5 == 0 { other } else { inbox }, n, true))
+        .map(|n| common::message(account, if n % 5 == 0 { other } else { inbox }, n, true))
         .collect();
     let stored = store.insert_messages(&messages).expect("insert");
     common::thread_each(&mut store, stored);
@@ -153,7 +123,7 @@ fn correspondents_complete_by_address_prefix_most_frequent_first() {
         .ensure_folder(account, "INBOX", Some("inbox"))
         .expect("folder");
     let from = |n: i64, address: &str, name: Option<&str>| {
-        let mut m = message(account, inbox, n, true);
+        let mut m = common::message(account, inbox, n, true);
         m.addresses = vec![NewAddress {
             role: AddressRole::From,
             address: address.into(),
@@ -225,7 +195,7 @@ fn conversations_are_regrouped_as_threading_says_keeping_ids_and_counts_true() {
     let ids: Vec<i64> = store
         .insert_messages(
             &(1..=6)
-                .map(|n| message(account, inbox, n, n % 2 == 0))
+                .map(|n| common::message(account, inbox, n, n % 2 == 0))
                 .collect::<Vec<_>>(),
         )
         .expect("insert")
@@ -277,7 +247,7 @@ fn threading_again_after_one_new_message_writes_only_that_message_and_its_conver
     let stored = store
         .insert_messages(
             &(1..=50)
-                .map(|n| message(account, inbox, n, true))
+                .map(|n| common::message(account, inbox, n, true))
                 .collect::<Vec<_>>(),
         )
         .expect("insert");
@@ -297,7 +267,7 @@ fn threading_again_after_one_new_message_writes_only_that_message_and_its_conver
     .expect("triggers");
 
     let reply = store
-        .insert_messages(&[message(account, inbox, 51, false)])
+        .insert_messages(&[common::message(account, inbox, 51, false)])
         .expect("insert")[0]
         .id();
     groups[10].push(reply);

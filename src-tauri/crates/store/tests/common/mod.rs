@@ -1,7 +1,7 @@
 //! What the store's tests and benchmarks share.
 #![allow(dead_code)] // each test file uses part of it
 
-use candor_store::messages::Inserted;
+use candor_store::messages::{AddressRole, Inserted, NewAddress, NewMessage};
 use candor_store::{KeyVault, Store, Unlock};
 use zeroize::Zeroizing;
 
@@ -86,4 +86,36 @@ pub fn thread_each(store: &mut Store, stored: Vec<Inserted>) {
         .map(|inserted| vec![inserted.id()])
         .collect();
     store.apply_threads(&groups).expect("threads");
+}
+
+/// Message `n`: subject, sender, Message-ID and date all numbered `n`;
+/// flagged when `n` is 3.
+pub fn message(account_id: i64, folder_id: i64, n: i64, seen: bool) -> NewMessage {
+    NewMessage {
+        account_id,
+        folder_id,
+        uid: None,
+        pop3_uidl: None,
+        message_id_header: Some(format!("m{n}@test")),
+        in_reply_to: None,
+        references: None,
+        subject: format!("Subject {n}"),
+        sent_at: Some(1_764_000_000 + n),
+        received_at: 1_764_000_000 + n,
+        is_seen: seen,
+        is_flagged: n == 3,
+        is_answered: false,
+        is_draft: false,
+        addresses: vec![NewAddress {
+            role: AddressRole::From,
+            address: format!("sender{n}@test"),
+            display_name: None,
+        }],
+        text_plain: Some("Hello".into()),
+        text_html: None,
+        attachments: Vec::new(),
+        parse_error: None,
+        raw: format!("Message-ID: <m{n}@test>\r\n\r\nHello\r\n").into_bytes(),
+        prepared_source: None,
+    }
 }
