@@ -15,8 +15,11 @@
 //! first needs a checkpoint, so opening the store costs no more than before
 //! (a passphrase's key derivation takes a tenth of a second).
 //!
-//! Should the thread fall behind (a slow disk), the writer checkpoints
-//! itself once the log passes [`WRITER_CHECKPOINTS_AT`], as SQLite would.
+//! Should the thread not keep up (a writer that never pauses, a slow disk),
+//! the writer checkpoints itself once the log passes
+//! [`WRITER_CHECKPOINTS_AT`], as SQLite would: the log can only start afresh
+//! once all of it has been copied, which a thread copying beside a writer
+//! that never pauses does not achieve.
 
 use std::ffi::c_int;
 use std::sync::mpsc::{Receiver, TrySendError, sync_channel};
@@ -30,9 +33,10 @@ use rusqlite::wal::CheckpointMode;
 /// automatic checkpoint threshold.
 const WAKE_AT: c_int = 1_000;
 
-/// Log size (in pages, 256 MB of 16 KB pages) at which the writer stops
-/// relying on the thread and checkpoints in its commit.
-const WRITER_CHECKPOINTS_AT: c_int = 16_000;
+/// Log size (in pages, 128 MB of 16 KB pages) at which the writer stops
+/// relying on the thread and checkpoints in its commit. A first sync's log
+/// stays under 100 MB.
+const WRITER_CHECKPOINTS_AT: c_int = 8_000;
 
 /// The checkpointing thread of one store; [`Checkpointer::stop`] ends it.
 #[derive(Debug)]
@@ -61,9 +65,16 @@ impl Checkpointer {
             }
         };
         // Replaces SQLite's automatic checkpoint, which is itself a WAL hook.
+        // The hook runs after the commit succeeded: it never fails, or the
+        // commit would report an error for a transaction that was written.
         let hooked = writer.wal_hook(Some(move |wal: &mut Wal, pages: c_int| {
             if pages >= WRITER_CHECKPOINTS_AT {
-                wal.checkpoint_v2(CheckpointMode::PASSIVE)?;
+                // The thread is not woken meanwhile, so it finishes the pass
+                // under way and this checkpoint, or the next commit's, gets
+                // the whole log. Busy: that pass is still running.
+                if let Err(e) = wal.checkpoint_v2(CheckpointMode::PASSIVE) {
+                    tracing::debug!(error = %e, pages, "the writer's checkpoint waits for the next commit");
+                }
             } else if pages >= WAKE_AT {
                 match wake.try_send(()) {
                     // Full: a wake-up is already waiting. Disconnected: the

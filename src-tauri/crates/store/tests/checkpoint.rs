@@ -1,8 +1,9 @@
 //! The write-ahead log is copied into the database by a thread of the
 //! store's own, beside the writer (src/checkpoint.rs). What must hold: the
-//! log reaches the database file while the store stays open, the thread
-//! ends with the store (no thread left behind by each store opened), and
-//! everything written is there when the store is opened again.
+//! log reaches the database file while the store stays open, every commit
+//! succeeds and the log stays bounded however fast the writer goes, the
+//! thread ends with the store (no thread left behind by each store opened),
+//! and everything written is there when the store is opened again.
 //!
 //! One test in this file, so the threads counted are this test's own.
 
@@ -90,6 +91,29 @@ fn the_log_reaches_the_database_beside_the_writer_and_the_thread_ends_with_the_s
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+
+    // A writer that never pauses, 160 MB in 8 MB commits: the thread's
+    // copying never catches up with it, and the log could only start afresh
+    // because the writer checkpoints once it passes 128 MB. Every commit
+    // succeeds (a checkpoint refused while the thread copies must not turn
+    // into an error for a transaction that was written).
+    let file = noise(SOURCE, 99);
+    for n in 10..30 {
+        let mut message = common::message(account, inbox, n, true);
+        message.raw = format!("Message-ID: <m{n}@test>\r\n\r\n").into_bytes();
+        message.raw.extend_from_slice(&file);
+        store
+            .insert_messages(&[message])
+            .expect("every commit succeeds");
+    }
+    let log = std::fs::metadata(tmp.path().join("candor.db-wal"))
+        .expect("the log")
+        .len();
+    assert!(
+        log < 150 << 20,
+        "the log stays near its limit (128 MB and a transaction): {} MB",
+        log >> 20
+    );
 
     drop(store);
     if linux {
