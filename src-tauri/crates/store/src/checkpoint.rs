@@ -23,6 +23,7 @@
 
 use std::ffi::c_int;
 use std::sync::mpsc::{Receiver, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use rusqlite::Connection;
@@ -54,9 +55,13 @@ impl Checkpointer {
     ) -> Option<Self> {
         // One pending wake-up is enough: the thread checkpoints the whole log.
         let (wake, woken) = sync_channel::<()>(1);
+        // Held by whoever is copying the log: the writer past its limit
+        // waits for the thread's pass to end instead of being refused.
+        let copying = Arc::new(Mutex::new(()));
+        let thread_copying = Arc::clone(&copying);
         let thread = match std::thread::Builder::new()
             .name("candor-checkpoint".into())
-            .spawn(move || checkpoint_when_woken(&woken, open))
+            .spawn(move || checkpoint_when_woken(&woken, &thread_copying, open))
         {
             Ok(thread) => thread,
             Err(e) => {
@@ -69,9 +74,11 @@ impl Checkpointer {
         // commit would report an error for a transaction that was written.
         let hooked = writer.wal_hook(Some(move |wal: &mut Wal, pages: c_int| {
             if pages >= WRITER_CHECKPOINTS_AT {
-                // The thread is not woken meanwhile, so it finishes the pass
-                // under way and this checkpoint, or the next commit's, gets
-                // the whole log. Busy: that pass is still running.
+                // After the thread's pass under way, the whole log, which
+                // lets the next transaction start it afresh. Refused only
+                // when another process is checkpointing: the next commit
+                // tries again.
+                let _copying = copying.lock().unwrap_or_else(PoisonError::into_inner);
                 if let Err(e) = wal.checkpoint_v2(CheckpointMode::PASSIVE) {
                     tracing::debug!(error = %e, pages, "the writer's checkpoint waits for the next commit");
                 }
@@ -110,6 +117,7 @@ impl Checkpointer {
 
 fn checkpoint_when_woken(
     woken: &Receiver<()>,
+    copying: &Mutex<()>,
     open: impl FnOnce() -> rusqlite::Result<Connection>,
 ) {
     if woken.recv().is_err() {
@@ -123,7 +131,11 @@ fn checkpoint_when_woken(
         }
     };
     loop {
-        if let Err(e) = conn.wal_checkpoint_v2(None::<&str>, CheckpointMode::PASSIVE) {
+        let copied = {
+            let _copying = copying.lock().unwrap_or_else(PoisonError::into_inner);
+            conn.wal_checkpoint_v2(None::<&str>, CheckpointMode::PASSIVE)
+        };
+        if let Err(e) = copied {
             tracing::warn!(error = %e, "a background checkpoint failed; the next one tries again");
         }
         if woken.recv().is_err() {

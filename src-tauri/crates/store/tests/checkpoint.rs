@@ -110,7 +110,7 @@ fn the_log_reaches_the_database_beside_the_writer_and_the_thread_ends_with_the_s
         .expect("the log")
         .len();
     assert!(
-        log < 150 << 20,
+        log < 140 << 20,
         "the log stays near its limit (128 MB and a transaction): {} MB",
         log >> 20
     );
