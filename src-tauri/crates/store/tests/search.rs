@@ -7,6 +7,7 @@ use candor_store::messages::{AddressRole, NewAddress, NewMessage, SearchQuery};
 
 mod common;
 
+/// Message `n` from `from` (name, address) with this subject and body.
 fn message(
     account_id: i64,
     folder_id: i64,
@@ -16,31 +17,16 @@ fn message(
     body: &str,
 ) -> NewMessage {
     NewMessage {
-        account_id,
-        folder_id,
-        uid: None,
-        pop3_uidl: None,
-        message_id_header: Some(format!("m{n}@test")),
-        in_reply_to: None,
-        references: None,
         subject: subject.into(),
-        sent_at: Some(1_764_000_000 + n),
-        received_at: 1_764_000_000 + n,
-        is_seen: true,
         is_flagged: false,
-        is_answered: false,
-        is_draft: false,
         addresses: vec![NewAddress {
             role: AddressRole::From,
             address: from.1.into(),
             display_name: Some(from.0.into()),
         }],
         text_plain: Some(body.into()),
-        text_html: None,
-        attachments: Vec::new(),
-        parse_error: None,
         raw: format!("Message-ID: <m{n}@test>\r\n\r\n{body}\r\n").into_bytes(),
-        prepared_source: None,
+        ..common::message(account_id, folder_id, n, true)
     }
 }
 
