@@ -485,16 +485,18 @@ impl Store {
         };
         // The threads kept, by their root: the first message of the group,
         // after which a conversation is named.
+        // The threads kept, by their root: the first message of the group,
+        // after which a conversation is named.
         let mut kept: HashMap<i64, i64> = HashMap::with_capacity(groups.len());
-        // Threads whose members changed: their name, counts and date are
-        // computed again below. The same members give the same root
-        // (threading depends only on what they carry), so an unchanged
-        // thread keeps its name.
+        // Threads whose members changed: their counts and date are computed
+        // again below, and their name if their root's subject differs. The
+        // same members give the same root (threading depends only on what
+        // they carry), so an unchanged thread keeps its name.
         let mut changed = HashSet::new();
         {
             let mut insert = tx.prepare(
                 "INSERT INTO threads (id, owner_user_id, subject, latest_at, message_count, unread_count)
-                 VALUES (?1, ?2, '', 0, 0, 0)",
+                 SELECT ?1, ?2, (SELECT subject FROM messages WHERE id = ?3), 0, 0, 0",
             )?;
             let mut assign = tx.prepare("UPDATE messages SET thread_id = ?1 WHERE id = ?2")?;
             for group in groups {
@@ -503,7 +505,7 @@ impl Store {
                 };
                 kept.insert(thread_id, root);
                 if !existing.contains(&thread_id) {
-                    insert.execute(params![thread_id, owner])?;
+                    insert.execute(params![thread_id, owner, root])?;
                     changed.insert(thread_id);
                 }
                 for &message in group {
@@ -531,21 +533,18 @@ impl Store {
                 remove.execute([thread_id])?;
             }
         }
+        changed.retain(|thread_id| kept.contains_key(thread_id));
         {
-            let mut summarize = tx.prepare(
-                "UPDATE threads SET
-                    subject = (SELECT subject FROM messages WHERE id = ?2),
-                    latest_at = (SELECT max(coalesce(sent_at, received_at)) FROM messages m WHERE m.thread_id = threads.id),
-                    message_count = (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id),
-                    unread_count = (SELECT count(*) FROM messages m WHERE m.thread_id = threads.id AND m.is_seen = 0)
-                 WHERE id = ?1",
+            // A group's new root (a message joined before the old one) names it.
+            let mut rename = tx.prepare(
+                "UPDATE threads SET subject = (SELECT subject FROM messages WHERE id = ?2)
+                 WHERE id = ?1 AND subject IS NOT (SELECT subject FROM messages WHERE id = ?2)",
             )?;
-            for thread_id in changed {
-                if let Some(root) = kept.get(&thread_id) {
-                    summarize.execute([thread_id, *root])?;
-                }
+            for thread_id in &changed {
+                rename.execute([*thread_id, kept[thread_id]])?;
             }
         }
+        refresh_threads(&tx, &changed)?;
         tx.commit()?;
         Ok(())
     }
@@ -987,6 +986,28 @@ fn matches_at_least(
         )?
         .query_row(params![query, count], |r| r.get(0))?;
     Ok(found >= count)
+}
+
+/// Recounts these conversations from their messages (unread counts change
+/// with flags, message counts with deletes and threading, the latest date
+/// with new members), and removes those left empty.
+pub(crate) fn refresh_threads(
+    tx: &Transaction<'_>,
+    thread_ids: &HashSet<i64>,
+) -> Result<(), StoreError> {
+    let mut update = tx.prepare(
+        "UPDATE threads SET
+            latest_at = coalesce((SELECT max(coalesce(sent_at, received_at)) FROM messages m WHERE m.thread_id = ?1), latest_at),
+            message_count = (SELECT count(*) FROM messages m WHERE m.thread_id = ?1),
+            unread_count = (SELECT count(*) FROM messages m WHERE m.thread_id = ?1 AND m.is_seen = 0)
+         WHERE id = ?1",
+    )?;
+    let mut drop_empty = tx.prepare("DELETE FROM threads WHERE id = ?1 AND message_count = 0")?;
+    for id in thread_ids {
+        update.execute([id])?;
+        drop_empty.execute([id])?;
+    }
+    Ok(())
 }
 
 fn write_parts(tx: &Transaction<'_>, id: i64, m: &NewMessage) -> rusqlite::Result<()> {

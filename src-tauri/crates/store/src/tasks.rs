@@ -12,6 +12,7 @@ use std::collections::HashSet;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
+use crate::messages::refresh_threads;
 use crate::time::now_unix;
 use crate::{Store, StoreError};
 
@@ -107,24 +108,6 @@ fn pending_move(tx: &Transaction<'_>, message_id: i64) -> Result<Option<(i64, i6
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?)
-}
-
-/// Recounts the conversations these messages belong to (unread counts
-/// change with flags, message counts with deletes).
-fn refresh_threads(tx: &Transaction<'_>, thread_ids: &HashSet<i64>) -> Result<(), StoreError> {
-    let mut update = tx.prepare(
-        "UPDATE threads SET
-            latest_at = coalesce((SELECT max(coalesce(sent_at, received_at)) FROM messages m WHERE m.thread_id = ?1), latest_at),
-            message_count = (SELECT count(*) FROM messages m WHERE m.thread_id = ?1),
-            unread_count = (SELECT count(*) FROM messages m WHERE m.thread_id = ?1 AND m.is_seen = 0)
-         WHERE id = ?1",
-    )?;
-    let mut drop_empty = tx.prepare("DELETE FROM threads WHERE id = ?1 AND message_count = 0")?;
-    for id in thread_ids {
-        update.execute([id])?;
-        drop_empty.execute([id])?;
-    }
-    Ok(())
 }
 
 fn thread_of(tx: &Transaction<'_>, message_id: i64) -> Result<Option<i64>, StoreError> {
