@@ -94,30 +94,28 @@ pub fn project_for_storage(raw: &[u8]) -> Projection {
         && let Some(parts) = parts_left_in_source(raw)
         && !parts.is_empty()
     {
-        let left_out: usize = parts.iter().map(|part| part.body.len()).sum();
-        let mut cut = Vec::with_capacity(raw.len().saturating_sub(left_out));
-        let mut from = 0;
-        let mut sizes = HashMap::with_capacity(parts.len());
-        // Parts come in the order they appear, and none holds another.
-        let in_order = parts
-            .iter()
-            .all(|part| match raw.get(from..part.body.start) {
-                Some(kept) => {
-                    cut.extend_from_slice(kept);
-                    from = part.body.end;
-                    sizes.insert(part.index, part.size);
-                    true
-                }
-                None => false,
-            });
-        if in_order && let Some(rest) = raw.get(from..) {
-            cut.extend_from_slice(rest);
-            if let Some(projected) = projection(&cut, &sizes) {
-                return projected;
-            }
+        let sizes = parts.iter().map(|part| (part.index, part.size)).collect();
+        if let Some(cut) = without_bodies(raw, &parts)
+            && let Some(projected) = projection(&cut, &sizes)
+        {
+            return projected;
         }
     }
     project(raw)
+}
+
+/// `raw` with these parts' bodies cut out; None should they not come in the
+/// order they appear, one after another.
+fn without_bodies(raw: &[u8], parts: &[LeftInSource]) -> Option<Vec<u8>> {
+    let left_out: usize = parts.iter().map(|part| part.body.len()).sum();
+    let mut cut = Vec::with_capacity(raw.len().saturating_sub(left_out));
+    let mut from = 0;
+    for part in parts {
+        cut.extend_from_slice(raw.get(from..part.body.start)?);
+        from = part.body.end;
+    }
+    cut.extend_from_slice(raw.get(from..)?);
+    Some(cut)
 }
 
 /// Smaller messages are read once: their attachments, if any, are small.
