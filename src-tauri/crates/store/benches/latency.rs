@@ -342,28 +342,17 @@ fn main() {
     let mut groups = groups;
     let samples: Vec<(Duration, Duration)> = (0..5)
         .map(|i| {
+            let n = (count + i + 1) as i64;
             let reply = NewMessage {
-                account_id: account,
-                folder_id: inbox,
-                uid: Some((count + i + 1) as i64),
-                pop3_uidl: None,
+                uid: Some(n),
                 message_id_header: Some(format!("reply{i}@bench")),
-                in_reply_to: None,
-                references: None,
                 subject: "Re: Application 7".into(),
                 sent_at: Some(1_900_000_000),
                 received_at: 1_900_000_000,
-                is_seen: false,
-                is_flagged: false,
-                is_answered: false,
-                is_draft: false,
                 addresses: Vec::new(),
                 text_plain: Some("Thank you".into()),
-                text_html: None,
-                attachments: Vec::new(),
-                parse_error: None,
                 raw: format!("Message-ID: <reply{i}@bench>\r\n\r\nThank you\r\n").into_bytes(),
-                prepared_source: None,
+                ..common::message(account, inbox, n, false)
             };
             let id = store.insert_messages(&[reply]).expect("insert")[0].id();
             groups[7].push(id);
