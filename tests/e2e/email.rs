@@ -452,6 +452,8 @@ async fn html_mail_runs_nothing_and_loads_remote_images_only_when_allowed() -> R
                        bar: document.querySelectorAll('[data-testid=remote-blocked]').length,
                        frames: frames.length,
                        remoteInFrame: frames.map((f) => /<img[^>]+src=.http/i.test(f.srcdoc)),
+                       imagesShown: frames.map((f) => [...(f.contentDocument?.images ?? [])].map((i) => i.getAttribute('src'))),
+                       policyShown: frames.map((f) => f.contentDocument?.querySelector('meta[http-equiv]')?.content ?? null),
                        alerts: [...document.querySelectorAll('[role=alert]')].map((e) => e.innerText),
                      };",
                     vec![],
