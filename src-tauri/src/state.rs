@@ -62,10 +62,12 @@ impl AppState {
         };
         match opened {
             Ok(candor) => {
+                let candor = Arc::new(candor);
+                open_reader_beside(Arc::clone(&candor));
                 *self
                     .candor
                     .write()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(candor));
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(candor);
                 *self
                     .last_error
                     .write()
@@ -140,5 +142,22 @@ fn locked_error() -> ApiError {
         code: ErrorCode::Locked,
         message: "Candor is locked. Enter your passphrase to open the database.".into(),
         field: None,
+    }
+}
+
+/// Opens the store's read-only connection on a thread of its own, so the
+/// window's lists and conversations keep answering while a sync writes. Off
+/// the start-up path: in passphrase mode it derives the key again. Until it
+/// is open, and if it cannot be, reads share the one connection as before.
+fn open_reader_beside(candor: Arc<Candor>) {
+    let spawned = std::thread::Builder::new()
+        .name("candor-reader".into())
+        .spawn(move || {
+            if let Err(e) = candor.open_reader() {
+                tracing::warn!(code = ?e.code, "read-only connection not opened: {}", e.message);
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "read-only connection not opened");
     }
 }

@@ -9,13 +9,17 @@ use candor_core::api::{Candor, accounts, import, threads};
 use candor_core::{ErrorCode, Unlock};
 use zeroize::Zeroizing;
 
+/// Opened as the app opens it, with the read-only connection its reads
+/// (lists, records, conversations, bodies) go through, beside the writer.
 fn open(dir: &std::path::Path) -> Candor {
-    Candor::open(
+    let candor = Candor::open(
         dir,
         &Unlock::Passphrase(Zeroizing::new("message body test".into())),
         true,
     )
-    .expect("open")
+    .expect("open");
+    candor.open_reader().expect("the read-only connection");
+    candor
 }
 
 /// A newsletter with a tracking pixel, an inline logo and a script; and a

@@ -5,13 +5,17 @@ use candor_core::api::{Candor, records};
 use candor_core::{ErrorCode, JobStatus, RecordFields, RecordInput, RecordKind, Unlock};
 use zeroize::Zeroizing;
 
+/// Opened as the app opens it, with the read-only connection its reads
+/// (lists, records, conversations, bodies) go through, beside the writer.
 fn open(dir: &std::path::Path) -> Candor {
-    Candor::open(
+    let candor = Candor::open(
         dir,
         &Unlock::Passphrase(Zeroizing::new("core api test".into())),
         true,
     )
-    .expect("open")
+    .expect("open");
+    candor.open_reader().expect("the read-only connection");
+    candor
 }
 
 fn candidate(first: &str, last: &str, emails: &[&str], phones: &[&str]) -> RecordInput {

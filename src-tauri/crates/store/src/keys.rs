@@ -102,6 +102,16 @@ pub(crate) enum DatabaseKey {
     Passphrase(Zeroizing<String>),
 }
 
+/// Says which kind of key, never the key.
+impl std::fmt::Debug for DatabaseKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Raw(_) => "DatabaseKey::Raw(..)",
+            Self::Passphrase(_) => "DatabaseKey::Passphrase(..)",
+        })
+    }
+}
+
 /// `store.json`: how the database beside it is keyed. No secrets.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct StoreSettings {

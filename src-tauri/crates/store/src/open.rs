@@ -25,6 +25,10 @@ pub struct Store {
     local_user_id: i64,
     /// Checkpoints the write-ahead log beside `conn` (see checkpoint.rs).
     checkpointer: Option<Checkpointer>,
+    /// To open a reader beside this connection (see [`Store::open_reader`]).
+    /// SQLCipher keeps the key in memory for the connection anyway.
+    key: DatabaseKey,
+    settings: StoreSettings,
 }
 
 impl Drop for Store {
@@ -156,6 +160,48 @@ impl Store {
     pub fn local_user_id(&self) -> i64 {
         self.local_user_id
     }
+
+    /// A second, read-only connection to this database, for reads that must
+    /// not wait for this one: in WAL mode a reader sees every committed
+    /// transaction and is never blocked by a write in progress, so the app's
+    /// lists and conversations answer while a sync holds the writer for a
+    /// batch of messages. Writing through it fails ("attempt to write a
+    /// readonly database"). In passphrase mode the key is derived again
+    /// (~0.15 s): open it off the thread that needs it first.
+    pub fn open_reader(&self) -> Result<Self, OpenError> {
+        let dir = self.dir.as_path();
+        let sqlite = |source| OpenError::Sqlite {
+            dir: dir.to_path_buf(),
+            source,
+        };
+        let conn = {
+            let _keying = KEYING
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let conn = keyed_connection(dir, &self.key, flags, &self.settings).map_err(sqlite)?;
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
+                row.get::<_, i64>(0)
+            })
+            .map_err(sqlite)?;
+            conn
+        };
+        conn.pragma_update(None, "query_only", "ON")
+            .map_err(sqlite)?;
+        conn.pragma_update(None, "cache_size", -32_768)
+            .map_err(sqlite)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(sqlite)?;
+        Ok(Store {
+            conn,
+            dir: dir.to_path_buf(),
+            key_source: self.key_source,
+            local_user_id: self.local_user_id,
+            checkpointer: None,
+            key: self.key.clone(),
+            settings: self.settings.clone(),
+        })
+    }
 }
 
 /// Opens the store's connection: key, verify, pragmas, migrations.
@@ -245,6 +291,8 @@ fn open_database(
         key_source: settings.key_source,
         local_user_id,
         checkpointer,
+        key: key.clone(),
+        settings: settings.clone(),
     })
 }
 

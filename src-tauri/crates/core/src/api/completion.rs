@@ -37,7 +37,7 @@ pub fn suggest(candor: &Candor, typed: &str) -> Result<Vec<AddressSuggestion>, A
     if typed.is_empty() {
         return Ok(Vec::new());
     }
-    let store = candor.store();
+    let store = candor.reader();
     let mut out: Vec<AddressSuggestion> = Vec::new();
     let query = RecordQuery {
         text: Some(typed.to_owned()),

@@ -38,7 +38,7 @@ pub struct MailAccount {
 
 /// Every account with its folders, Inbox first.
 pub fn accounts(candor: &Candor) -> Result<Vec<MailAccount>, ApiError> {
-    let store = candor.store();
+    let store = candor.reader();
     let mut folders = store.folder_overview()?;
     let mut out = Vec::new();
     for a in store.list_accounts()? {
@@ -113,7 +113,7 @@ pub fn threads(candor: &Candor, query: &ThreadListQuery) -> Result<ThreadPage, A
         after: query.after.map(|c| (c.latest_at, c.id)),
         limit,
     };
-    let threads = candor.store().list_threads(&filter)?;
+    let threads = candor.reader().list_threads(&filter)?;
     let next = (threads.len() == limit as usize)
         .then(|| threads.last())
         .flatten()

@@ -40,7 +40,7 @@ pub fn message_body(
     load_remote: bool,
 ) -> Result<MessageBody, ApiError> {
     let (stored, allowed, parts) = {
-        let store = candor.store();
+        let store = candor.reader();
         let stored = store
             .message_body(message_id)?
             .ok_or_else(|| ApiError::not_found(format!("Message {message_id} does not exist.")))?;

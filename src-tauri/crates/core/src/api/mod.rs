@@ -29,7 +29,7 @@ pub mod templates;
 pub mod threads;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use candor_store::{KeySource, KeyVault, OsKeyring, Store, Unlock};
 use zeroize::Zeroizing;
@@ -42,6 +42,10 @@ pub const PASSPHRASE_ENV: &str = "CANDOR_PASSPHRASE";
 /// An open Candor: the unlocked store and what the API needs around it.
 pub struct Candor {
     store: Mutex<Store>,
+    /// A read-only connection for what the app shows (lists, conversations,
+    /// search), once [`Candor::open_reader`] opened it: those reads then go
+    /// on while a sync holds `store` for a batch of messages.
+    reader: OnceLock<Mutex<Store>>,
     /// Held while messages are handed to an SMTP server. The outbox picks up
     /// messages a crash left mid-send, so two senders in one process (the
     /// app's background sender and the Send button) must take turns, or both
@@ -88,6 +92,7 @@ impl Candor {
         let store = Store::open(data_dir, unlock, vault.as_ref(), create)?;
         Ok(Self {
             store: Mutex::new(store),
+            reader: OnceLock::new(),
             sending: tokio::sync::Mutex::new(()),
             vault,
         })
@@ -113,5 +118,31 @@ impl Candor {
         self.store
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Opens the read-only connection [`Candor::reader`] hands out. The app
+    /// opens it on a thread of its own after start (in passphrase mode the
+    /// key is derived again, ~0.15 s); until then, reads use the store's
+    /// one connection as before. One-shot tools have no use for it.
+    pub fn open_reader(&self) -> Result<(), ApiError> {
+        if self.reader.get().is_none() {
+            let reader = self.store().open_reader()?;
+            // Two threads opening at once: the second one's reader is dropped.
+            let _ = self.reader.set(Mutex::new(reader));
+        }
+        Ok(())
+    }
+
+    /// The store for API functions that only read: the read-only
+    /// connection once it is open, else the store's one connection. It sees
+    /// every committed write, not the one in progress. Anything that writes
+    /// takes [`Candor::store`]; a write through the reader fails.
+    pub(crate) fn reader(&self) -> MutexGuard<'_, Store> {
+        match self.reader.get() {
+            Some(reader) => reader
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+            None => self.store(),
+        }
     }
 }

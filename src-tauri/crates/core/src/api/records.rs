@@ -43,12 +43,12 @@ pub fn delete(candor: &Candor, id: i64) -> Result<(), ApiError> {
 }
 
 pub fn get(candor: &Candor, id: i64) -> Result<Record, ApiError> {
-    fetch(&candor.store(), id)
+    fetch(&candor.reader(), id)
 }
 
 /// Records of one kind, most recently changed first.
 pub fn list(candor: &Candor, kind: RecordKind) -> Result<Vec<RecordSummary>, ApiError> {
-    Ok(candor.store().list_records(kind)?)
+    Ok(candor.reader().list_records(kind)?)
 }
 
 /// The records of one kind that match a search, filters and order.
@@ -63,13 +63,13 @@ pub fn search(
             "Only job openings have a status to filter by.",
         ));
     }
-    Ok(candor.store().search_records(kind, query)?)
+    Ok(candor.reader().search_records(kind, query)?)
 }
 
 /// The conversations on a record's page, newest activity first (for a job
 /// opening, also those of its primary contact).
 pub fn emails(candor: &Candor, id: i64, limit: u32) -> Result<Vec<ThreadSummary>, ApiError> {
-    let store = candor.store();
+    let store = candor.reader();
     if store.record_kind(id)?.is_none() {
         return Err(not_found(id));
     }
@@ -79,7 +79,7 @@ pub fn emails(candor: &Candor, id: i64, limit: u32) -> Result<Vec<ThreadSummary>
 /// The other records that share one of this record's addresses (a
 /// candidate who is also a contact): both pages show that mail, and say so.
 pub fn shared_addresses(candor: &Candor, id: i64) -> Result<Vec<SharedAddress>, ApiError> {
-    let store = candor.store();
+    let store = candor.reader();
     if store.record_kind(id)?.is_none() {
         return Err(not_found(id));
     }
@@ -501,7 +501,7 @@ fn expect_kind(store: &Store, field: &str, id: i64, expected: RecordKind) -> Res
 /// bare addresses or `Name <address>`; an address without a record is left
 /// out (the view offers to create one).
 pub fn known_people(candor: &Candor, addresses: &[String]) -> Result<Vec<SharedAddress>, ApiError> {
-    let store = candor.store();
+    let store = candor.reader();
     let mut out = Vec::new();
     for written in addresses {
         let address = normalize_address(

@@ -11,7 +11,7 @@ use crate::ApiError;
 pub fn search(candor: &Candor, query: &str, limit: u32) -> Result<Vec<ThreadSummary>, ApiError> {
     let mut parsed = parse(query)?;
     parsed.limit = limit;
-    Ok(candor.store().search(&parsed)?)
+    Ok(candor.reader().search(&parsed)?)
 }
 
 /// Parses the user's query. Operators take one word or a "quoted phrase";

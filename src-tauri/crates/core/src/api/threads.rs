@@ -23,7 +23,7 @@ pub fn list(
     folder: Option<&str>,
     limit: u32,
 ) -> Result<Vec<ThreadSummary>, ApiError> {
-    let store = candor.store();
+    let store = candor.reader();
     let account_id = account
         .map(|name| super::accounts::resolve(&store, name))
         .transpose()?;
@@ -36,7 +36,7 @@ pub fn list(
 }
 
 pub fn get(candor: &Candor, id: i64) -> Result<ThreadDetail, ApiError> {
-    let store = candor.store();
+    let store = candor.reader();
     if !store.thread_exists(id)? {
         return Err(ApiError::not_found(format!(
             "Conversation {id} does not exist."
@@ -105,4 +105,63 @@ fn unthreaded(message_id: i64) -> ApiError {
     ApiError::storage(format!(
         "Message {message_id} belongs to no conversation after rethreading; run `candor db check`."
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use candor_store::Unlock;
+    use zeroize::Zeroizing;
+
+    use super::*;
+
+    /// The app opens a conversation while a sync holds the store for a
+    /// batch of messages (up to a few tenths of a second each on a big
+    /// first sync): the read goes through the read-only connection and does
+    /// not wait. Without it, the read would wait for the store until the
+    /// test gives up.
+    #[test]
+    fn a_conversation_opens_while_a_sync_holds_the_store() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let candor = Candor::open(
+            dir.path(),
+            &Unlock::Passphrase(Zeroizing::new("reader test".into())),
+            true,
+        )
+        .expect("open");
+        {
+            let mut store = candor.store();
+            let account = store
+                .insert_local_account("Work", "me@example.com")
+                .expect("account");
+            let inbox = store
+                .ensure_folder(account, "INBOX", Some("inbox"))
+                .expect("inbox");
+            let raw = b"Message-ID: <cv@x>\r\nSubject: My CV\r\n\r\nAttached.\r\n".to_vec();
+            let message =
+                super::super::mail::NewMessageFrom::raw(account, inbox, raw).into_new_message();
+            let id = store.insert_message(&message).expect("insert").id();
+            store.apply_threads(&[vec![id]]).expect("thread");
+        }
+        candor.open_reader().expect("the read-only connection");
+        let thread_id = list(&candor, None, None, 10).expect("threads")[0].id;
+
+        std::thread::scope(|scope| {
+            let sync_holds_the_store = candor.store();
+            let (answer, answered) = mpsc::channel();
+            let candor = &candor;
+            scope.spawn(move || {
+                // The test has given up when nobody receives.
+                let _ = answer.send(get(candor, thread_id));
+            });
+            let opened = answered.recv_timeout(Duration::from_secs(10));
+            drop(sync_holds_the_store);
+            let detail = opened
+                .expect("the conversation opens while the store is held")
+                .expect("the conversation");
+            assert_eq!(detail.messages[0].subject, "My CV");
+        });
+    }
 }

@@ -1,0 +1,73 @@
+//! The store's read-only second connection (`Store::open_reader`), which the
+//! app's lists and conversations read through. What must hold: it answers
+//! while a write transaction is open (a sync's batch of 1,000 messages),
+//! shows what is committed and nothing uncommitted, sees each commit at
+//! once, and cannot write.
+
+use candor_store::messages::{ThreadFilter, ThreadSummary};
+
+mod common;
+
+const PASSPHRASE: &str = "reader test";
+
+fn inbox_threads(reader: &candor_store::Store, account: i64) -> Vec<ThreadSummary> {
+    reader
+        .list_threads(&ThreadFilter {
+            account_id: Some(account),
+            folder: Some("inbox".into()),
+            folder_id: None,
+            after: None,
+            limit: 10,
+        })
+        // A read that waited for the write would fail here with "database
+        // is locked" after the 5 s busy timeout: WAL lets it through.
+        .expect("the reader answers while the write is open")
+}
+
+#[test]
+fn a_reader_answers_beside_a_write_in_progress_and_sees_only_what_is_committed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut store, account, inbox) = common::store_with_inbox(dir.path(), PASSPHRASE);
+    let first = store
+        .insert_message(&common::message(account, inbox, 1, false))
+        .expect("insert");
+    common::thread_each(&mut store, vec![first]);
+    let reader = store.open_reader().expect("open the reader");
+    assert_eq!(inbox_threads(&reader, account)[0].subject, "Subject 1");
+
+    // Another connection plays a sync in the middle of its batch.
+    let sync = common::own_connection_to_store(dir.path(), PASSPHRASE);
+    sync.execute_batch("BEGIN IMMEDIATE; UPDATE threads SET subject = 'Not yet committed';")
+        .expect("a write transaction");
+    let during = inbox_threads(&reader, account);
+    assert_eq!(
+        during[0].subject, "Subject 1",
+        "the reader shows the last commit, not a write in progress"
+    );
+    sync.execute_batch("COMMIT").expect("commit");
+    assert_eq!(
+        inbox_threads(&reader, account)[0].subject,
+        "Not yet committed",
+        "the reader sees a commit at once"
+    );
+    drop(sync);
+
+    // The store's own writes reach it too, and the writer is not held up.
+    let second = store
+        .insert_message(&common::message(account, inbox, 2, false))
+        .expect("the writer writes with a reader open");
+    common::thread_each(&mut store, vec![first, second]);
+    assert_eq!(inbox_threads(&reader, account).len(), 2);
+
+    // And it cannot write: a write routed to it by mistake is an error, not
+    // a change the writer does not know of.
+    let mut reader = reader;
+    let error = reader
+        .insert_messages(&[common::message(account, inbox, 3, false)])
+        .expect_err("the reader cannot write");
+    assert!(
+        error.to_string().contains("readonly"),
+        "the error says why: {error}"
+    );
+    assert_eq!(inbox_threads(&reader, account).len(), 2);
+}
