@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { click, get, render, settle } from "../test/dom";
+import { choose, click, get, render, settle } from "../test/dom";
 import type { MailAccount, MessageView, ThreadDetail, ThreadSummary } from "../lib/ipc/api";
 import EmailPage from "./EmailPage.svelte";
 
@@ -174,6 +174,30 @@ describe("the Email tab", () => {
     const subjects = [...root.querySelectorAll('[data-testid="thread-row"]')].map((r) => r.textContent);
     expect(subjects.some((s) => s?.includes("Backend role"))).toBe(false);
     expect(subjects).toHaveLength(2);
+  });
+
+  it("offers to move the open conversation into its own account's folders only", async () => {
+    const personal: MailAccount = {
+      ...work,
+      id: 2,
+      name: "Personal",
+      email_address: "me@home.example",
+      folders: [
+        { id: 20, account_id: 2, name: "INBOX", delimiter: "/", role: "inbox", unread: 0, total: 1 },
+        { id: 21, account_id: 2, name: "Family", delimiter: "/", role: null, unread: 0, total: 4 },
+      ],
+    };
+    api.mailAccounts.mockResolvedValue([work, personal]);
+    const root = render(EmailPage, {});
+    await settle();
+    key("j");
+    await settle();
+    const move = get<HTMLSelectElement>(root, 'select[aria-label="Move to…"]');
+    const offered = [...move.options].map((o) => o.value).filter(Boolean);
+    expect(offered).toEqual(["Sent", "Archive"]);
+    choose(move, "Archive");
+    await settle();
+    expect(api.moveMail).toHaveBeenCalledWith([100], "Archive");
   });
 
   it("puts the conversation back when the archive fails", async () => {

@@ -8,6 +8,7 @@ import {
   forwardSubject,
   messageDocument,
   messagesInView,
+  moveTargets,
   scrollToShow,
   unreadInRole,
   visibleRange,
@@ -125,6 +126,38 @@ describe("archiving applies to the messages in view", () => {
     expect(messagesInView(detail, { kind: "unified", role: "inbox" }, accounts)).toEqual([100]);
     expect(messagesInView(detail, { kind: "folder", folderId: 12 }, accounts)).toEqual([102]);
     expect(messagesInView(detail, { kind: "search", query: "x" }, accounts)).toEqual([100, 102]);
+  });
+});
+
+describe("Move to… offers the folders of the accounts in play", () => {
+  const accounts = [
+    account(1, [folder(10, 1, "INBOX", "inbox"), folder(11, 1, "Sent", "sent"), folder(12, 1, "Clients", null), folder(13, 1, "Archive", "archive")]),
+    account(2, [folder(20, 2, "INBOX", "inbox"), folder(21, 2, "Sent", "sent"), folder(23, 2, "Archive", "archive"), folder(24, 2, "Family", null)]),
+  ];
+  const workConversation = {
+    messages: [
+      { id: 100, account_id: 1, folder: "INBOX" },
+      { id: 101, account_id: 1, folder: "Sent" },
+    ],
+  };
+
+  it("lists the shown folder's account's folders, without the folder itself", () => {
+    expect(moveTargets({ kind: "folder", folderId: 12 }, workConversation, accounts)).toEqual(["INBOX", "Sent", "Archive"]);
+  });
+
+  it("lists the open conversation's account's folders in a unified view, not another account's", () => {
+    const targets = moveTargets({ kind: "unified", role: "inbox" }, workConversation, accounts);
+    expect(targets).toEqual(["Sent", "Clients", "Archive"]);
+    expect(targets).not.toContain("Family");
+  });
+
+  it("lists only the names both accounts have when a conversation spans two", () => {
+    const both = { messages: [...workConversation.messages, { id: 200, account_id: 2, folder: "INBOX" }] };
+    expect(moveTargets({ kind: "unified", role: "inbox" }, both, accounts)).toEqual(["Sent", "Archive"]);
+  });
+
+  it("lists every account's names once when no conversation is open", () => {
+    expect(moveTargets({ kind: "search", query: "cv" }, null, accounts)).toEqual(["INBOX", "Sent", "Clients", "Archive", "Family"]);
   });
 });
 

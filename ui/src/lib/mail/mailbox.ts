@@ -222,6 +222,44 @@ export function messagesInView(
     .map((m) => m.id);
 }
 
+/**
+ * The folders "Move to…" offers, by name. A move goes by name into each message's own account (the
+ * core finds the folder of that name there), so the list holds the names that every account in
+ * play has, less the folder shown (or, in the unified Inbox or Sent, the Inbox or Sent folders):
+ * in a folder view, that folder's account's; for the open
+ * conversation, the accounts of its messages in view; when neither is known (several
+ * conversations picked in a unified view or a search), every account's names, and an account
+ * without the chosen folder refuses the move with a message.
+ */
+export function moveTargets(
+  view: MailView,
+  open: { messages: readonly { id: number; account_id: number; folder: string | null }[] } | null,
+  accounts: readonly MailAccount[],
+): string[] {
+  const folders = accounts.flatMap((a) => a.folders);
+  let inPlay: number[] | null = null;
+  // Where the messages are already: not a place to move them to.
+  let current: (name: string) => boolean = () => false;
+  if (view.kind === "folder") {
+    const shown = folders.find((f) => f.id === view.folderId);
+    if (shown) {
+      inPlay = [shown.account_id];
+      current = (name) => name === shown.name;
+    }
+  } else if (view.kind === "unified") {
+    current = (name) => folders.some((f) => f.name === name && f.role === view.role);
+  }
+  if (inPlay === null && open && view.kind !== "folder") {
+    const ids = new Set(messagesInView(open, view, accounts));
+    inPlay = [...new Set(open.messages.filter((m) => ids.has(m.id)).map((m) => m.account_id))];
+  }
+  const scoped = inPlay ?? accounts.map((a) => a.id);
+  const namesOf = (id: number) => new Set(folders.filter((f) => f.account_id === id).map((f) => f.name));
+  const everywhere = (name: string) => inPlay === null || inPlay.every((id) => namesOf(id).has(name));
+  const names = folders.filter((f) => scoped.includes(f.account_id)).map((f) => f.name);
+  return [...new Set(names)].filter((name) => !current(name) && everywhere(name));
+}
+
 /** "Fwd: subject", not "Fwd: Fwd: subject". */
 export function forwardSubject(subject: string): string {
   return /^\s*(fwd?|fw)\s*:/i.test(subject) ? subject : `Fwd: ${subject}`;
