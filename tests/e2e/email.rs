@@ -430,16 +430,7 @@ async fn html_mail_runs_nothing_and_loads_remote_images_only_when_allowed() -> R
         "the remote image was fetched before the user allowed it"
     );
     screenshot(&client, &display, "email-remote-blocked.png").await?;
-    // The button's own click, not a click at its coordinates: the
-    // conversation is redrawn when the background sync reports the message
-    // read, and a pointer click can then land beside the button. That is
-    // the suspected cause of this step failing now and then with a pointer
-    // click (2 of 9 full window runs in one session); should it fail still,
-    // the message below says what the window showed.
-    let load = wait_for(&client, "[data-testid=remote-load]").await?;
-    client
-        .execute("arguments[0].click();", vec![serde_json::to_value(&load)?])
-        .await?;
+    click(&client, "[data-testid=remote-load]").await?;
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while server.hits() == 0 {
         if std::time::Instant::now() >= deadline {
