@@ -29,6 +29,11 @@ pub fn run() {
     let result = tauri::Builder::default()
         .manage(app_state)
         .invoke_handler(builder.invoke_handler())
+        .on_page_load(|webview, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                tauri::Manager::state::<state::AppState>(webview).page_loaded();
+            }
+        })
         .setup(move |app| {
             builder.mount_events(app);
             outbox::spawn(app.handle().clone());

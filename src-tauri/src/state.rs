@@ -2,6 +2,7 @@
 //! open Candor.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use candor_core::api::{self, Candor};
@@ -34,6 +35,9 @@ pub struct AppState {
     data_dir: Result<PathBuf, ApiError>,
     candor: RwLock<Option<Arc<Candor>>>,
     last_error: RwLock<Option<ApiError>>,
+    /// The window's page has loaded: the read-only connection may open now
+    /// (see [`AppState::page_loaded`]).
+    page_loaded: AtomicBool,
 }
 
 impl AppState {
@@ -50,6 +54,7 @@ impl AppState {
             data_dir,
             candor: RwLock::new(None),
             last_error: RwLock::new(None),
+            page_loaded: AtomicBool::new(false),
         };
         state.try_open(&api::unlock_from_env());
         state
@@ -63,11 +68,14 @@ impl AppState {
         match opened {
             Ok(candor) => {
                 let candor = Arc::new(candor);
-                open_reader_beside(Arc::clone(&candor));
                 *self
                     .candor
                     .write()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(candor);
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::clone(&candor));
+                // After storing it: a page load in between then finds it.
+                if self.page_loaded.load(Ordering::SeqCst) {
+                    open_reader_beside(candor);
+                }
                 *self
                     .last_error
                     .write()
@@ -124,6 +132,18 @@ impl AppState {
         }
     }
 
+    /// The window's page has loaded. The store's read-only connection
+    /// opens from here on rather than at start: in passphrase mode opening
+    /// it derives the key again (~0.15 s of CPU), which at start competed
+    /// with the web view's own start-up on two cores.
+    pub fn page_loaded(&self) {
+        if !self.page_loaded.swap(true, Ordering::SeqCst)
+            && let Some(candor) = self.current()
+        {
+            open_reader_beside(candor);
+        }
+    }
+
     fn current(&self) -> Option<Arc<Candor>> {
         self.candor
             .read()
@@ -152,8 +172,9 @@ fn locked_error() -> ApiError {
 fn open_reader_beside(candor: Arc<Candor>) {
     let spawned = std::thread::Builder::new()
         .name("candor-reader".into())
-        .spawn(move || {
-            if let Err(e) = candor.open_reader() {
+        .spawn(move || match candor.open_reader() {
+            Ok(()) => tracing::debug!("read-only connection open"),
+            Err(e) => {
                 tracing::warn!(code = ?e.code, "read-only connection not opened: {}", e.message);
             }
         });
