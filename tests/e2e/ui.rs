@@ -46,9 +46,10 @@ pub async fn fill(client: &Client, css: &str, text: &str) -> Result<()> {
 /// moved, pressed, released), and makes sure the page received it. Under
 /// load, WebKitWebDriver's synthesized click now and then never reached
 /// the page (a link clicked, no navigation, in about one full window run
-/// of seven): when no click event reached the element within 5 s, it
-/// clicks once more. A click the page received and ignored is not
-/// repeated, so an app that drops clicks still fails its test.
+/// of seven): when no click at all reached the page within 5 s, it clicks
+/// once more. A click the page received is never repeated: on the element,
+/// done; anywhere else (the element moved under the pointer), the test
+/// fails saying where it landed.
 pub async fn click(client: &Client, css: &str) -> Result<()> {
     let element = wait_for(client, css).await?;
     let target = serde_json::to_value(&element)?;
@@ -58,12 +59,14 @@ pub async fn click(client: &Client, css: &str) -> Result<()> {
         .execute(
             "const target = arguments[0];
              target.scrollIntoView({ block: 'center' });
-             window.__candorClick = { target, reached: false };
+             window.__candorClick = { target, clicks: [] };
              if (!window.__candorClickWatch) {
                window.__candorClickWatch = true;
                document.addEventListener('click', (e) => {
                  const click = window.__candorClick;
-                 if (click && e.target instanceof Node && click.target.contains(e.target)) click.reached = true;
+                 if (!click) return;
+                 const on = e.target instanceof Node && click.target.contains(e.target);
+                 click.clicks.push(on ? 'on' : (e.target?.outerHTML ?? String(e.target)).slice(0, 80));
                }, true);
              }",
             vec![target],
@@ -73,11 +76,15 @@ pub async fn click(client: &Client, css: &str) -> Result<()> {
         element.clone().click().await?;
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         while std::time::Instant::now() < deadline {
-            let reached = client
-                .execute("return window.__candorClick?.reached === true;", vec![])
+            let clicks = client
+                .execute("return window.__candorClick?.clicks ?? [];", vec![])
                 .await?;
-            if reached == serde_json::Value::Bool(true) {
+            let clicks = clicks.as_array().cloned().unwrap_or_default();
+            if clicks.iter().any(|c| c == "on") {
                 return Ok(());
+            }
+            if let Some(elsewhere) = clicks.first() {
+                anyhow::bail!("the click on `{css}` landed on {elsewhere} instead");
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }

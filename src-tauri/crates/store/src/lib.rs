@@ -42,4 +42,4 @@ mod users;
 
 pub use error::{OpenError, StoreError};
 pub use keys::{KeySource, KeyVault, OsKeyring, Unlock};
-pub use open::{DATABASE_FILE_NAME, Store};
+pub use open::{DATABASE_FILE_NAME, ReaderOpener, Store};

@@ -161,14 +161,69 @@ impl Store {
         self.local_user_id
     }
 
-    /// A second, read-only connection to this database, for reads that must
-    /// not wait for this one: in WAL mode a reader sees every committed
-    /// transaction and is never blocked by a write in progress, so the app's
-    /// lists and conversations answer while a sync holds the writer for a
-    /// batch of messages. Writing through it fails ("attempt to write a
-    /// readonly database"). In passphrase mode the key is derived again
+    /// What opening a second, read-only connection to this database takes
+    /// (see [`ReaderOpener::open`]), copied out so that the slow part, the
+    /// key derivation, runs without this store: a caller holding it behind
+    /// a lock lets go first.
+    pub fn reader_opener(&self) -> ReaderOpener {
+        ReaderOpener {
+            dir: self.dir.clone(),
+            key_source: self.key_source,
+            local_user_id: self.local_user_id,
+            key: self.key.clone(),
+            settings: self.settings.clone(),
+        }
+    }
+
+    /// Starts a read snapshot: every statement until
+    /// [`Store::end_read_snapshot`] sees the database as at the first one,
+    /// whatever another connection commits meanwhile. A read of several
+    /// statements through a reader (a thread's summary, then its messages)
+    /// needs it, or a sync's commit in between could show a thread whose
+    /// messages have moved on. Returns false when no snapshot was started
+    /// (a transaction is already open on this connection).
+    pub fn begin_read_snapshot(&self) -> bool {
+        self.conn.is_autocommit() && self.conn.execute_batch("BEGIN DEFERRED").is_ok()
+    }
+
+    /// Ends a snapshot [`Store::begin_read_snapshot`] started (nothing was
+    /// written in it, so ending it cannot lose anything).
+    pub fn end_read_snapshot(&self) {
+        if !self.conn.is_autocommit()
+            && let Err(e) = self.conn.execute_batch("COMMIT")
+        {
+            tracing::warn!(error = %e, "ending a read snapshot");
+        }
+    }
+}
+
+/// A second, read-only connection to a store's database (from
+/// [`Store::reader_opener`]), for reads that must not wait for the store's
+/// own connection: in WAL mode a reader sees every committed transaction and
+/// is never blocked by a write in progress, so the app's lists and
+/// conversations answer while a sync holds the writer for a batch of
+/// messages. Writing through it fails ("attempt to write a readonly
+/// database"). SQLCipher keeps the key in memory for a connection anyway.
+pub struct ReaderOpener {
+    dir: PathBuf,
+    key_source: KeySource,
+    local_user_id: i64,
+    key: DatabaseKey,
+    settings: StoreSettings,
+}
+
+impl std::fmt::Debug for ReaderOpener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReaderOpener")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ReaderOpener {
+    /// Opens the reader. In passphrase mode the key is derived again
     /// (~0.15 s): open it off the thread that needs it first.
-    pub fn open_reader(&self) -> Result<Self, OpenError> {
+    pub fn open(self) -> Result<Store, OpenError> {
         let dir = self.dir.as_path();
         let sqlite = |source| OpenError::Sqlite {
             dir: dir.to_path_buf(),
@@ -194,12 +249,12 @@ impl Store {
             .map_err(sqlite)?;
         Ok(Store {
             conn,
-            dir: dir.to_path_buf(),
+            dir: self.dir.clone(),
             key_source: self.key_source,
             local_user_id: self.local_user_id,
             checkpointer: None,
-            key: self.key.clone(),
-            settings: self.settings.clone(),
+            key: self.key,
+            settings: self.settings,
         })
     }
 }

@@ -2,7 +2,8 @@
 //! app's lists and conversations read through. What must hold: it answers
 //! while a write transaction is open (a sync's batch of 1,000 messages),
 //! shows what is committed and nothing uncommitted, sees each commit at
-//! once, and cannot write.
+//! once, and cannot write; within a read snapshot, several statements see
+//! one state of the database.
 
 use candor_store::messages::{ThreadFilter, ThreadSummary};
 
@@ -32,7 +33,7 @@ fn a_reader_answers_beside_a_write_in_progress_and_sees_only_what_is_committed()
         .insert_message(&common::message(account, inbox, 1, false))
         .expect("insert");
     common::thread_each(&mut store, vec![first]);
-    let reader = store.open_reader().expect("open the reader");
+    let reader = store.reader_opener().open().expect("open the reader");
     assert_eq!(inbox_threads(&reader, account)[0].subject, "Subject 1");
 
     // Another connection plays a sync in the middle of its batch.
@@ -70,4 +71,38 @@ fn a_reader_answers_beside_a_write_in_progress_and_sees_only_what_is_committed()
         "the error says why: {error}"
     );
     assert_eq!(inbox_threads(&reader, account).len(), 2);
+}
+
+/// A conversation is read in several statements (its summary, then its
+/// messages); a sync committing between them must not show a thread whose
+/// messages have moved on. Within a snapshot the reader keeps seeing the
+/// database as at the snapshot's first read; after it, the commit.
+#[test]
+fn a_read_snapshot_sees_one_state_of_the_database_across_statements() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut store, account, inbox) = common::store_with_inbox(dir.path(), PASSPHRASE);
+    let first = store
+        .insert_message(&common::message(account, inbox, 1, false))
+        .expect("insert");
+    common::thread_each(&mut store, vec![first]);
+    let reader = store.reader_opener().open().expect("open the reader");
+
+    assert!(reader.begin_read_snapshot(), "a snapshot starts");
+    assert_eq!(inbox_threads(&reader, account).len(), 1);
+    // A sync commits a new conversation between two reads of the snapshot.
+    let second = store
+        .insert_message(&common::message(account, inbox, 2, false))
+        .expect("the writer commits during the snapshot");
+    common::thread_each(&mut store, vec![first, second]);
+    assert_eq!(
+        inbox_threads(&reader, account).len(),
+        1,
+        "the snapshot's second read sees what its first one saw"
+    );
+    reader.end_read_snapshot();
+    assert_eq!(
+        inbox_threads(&reader, account).len(),
+        2,
+        "after the snapshot, the commit"
+    );
 }

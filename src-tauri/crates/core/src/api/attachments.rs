@@ -103,7 +103,7 @@ pub fn save(
     position: i64,
     folder: &Path,
 ) -> Result<PathBuf, ApiError> {
-    let (filename, content_type, data) = attachment(&candor.store(), message_id, position)?;
+    let (filename, content_type, data) = attachment(&candor.reader(), message_id, position)?;
     let name = safe_file_name(filename.as_deref(), &content_type);
     std::fs::create_dir_all(folder).map_err(|e| write_error(folder, &e))?;
     let path = free_path(folder, &name);

@@ -29,7 +29,7 @@ pub struct Invitation {
 
 /// The invitation in a message's calendar part at `position`.
 pub fn invitation(candor: &Candor, message_id: i64, position: i64) -> Result<Invitation, ApiError> {
-    let (_, _, data) = super::attachments::attachment(&candor.store(), message_id, position)?;
+    let (_, _, data) = super::attachments::attachment(&candor.reader(), message_id, position)?;
     parse(&String::from_utf8_lossy(&data)).ok_or_else(|| {
         ApiError::invalid(
             "calendar",

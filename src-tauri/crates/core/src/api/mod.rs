@@ -41,11 +41,13 @@ pub const PASSPHRASE_ENV: &str = "CANDOR_PASSPHRASE";
 
 /// An open Candor: the unlocked store and what the API needs around it.
 pub struct Candor {
-    store: Mutex<Store>,
     /// A read-only connection for what the app shows (lists, conversations,
     /// search), once [`Candor::open_reader`] opened it: those reads then go
-    /// on while a sync holds `store` for a batch of messages.
+    /// on while a sync holds `store` for a batch of messages. Declared
+    /// first so it closes first: the last connection to close tidies away
+    /// the write-ahead log, and only the writer can.
     reader: OnceLock<Mutex<Store>>,
+    store: Mutex<Store>,
     /// Held while messages are handed to an SMTP server. The outbox picks up
     /// messages a crash left mid-send, so two senders in one process (the
     /// app's background sender and the Send button) must take turns, or both
@@ -91,8 +93,8 @@ impl Candor {
     ) -> Result<Self, ApiError> {
         let store = Store::open(data_dir, unlock, vault.as_ref(), create)?;
         Ok(Self {
-            store: Mutex::new(store),
             reader: OnceLock::new(),
+            store: Mutex::new(store),
             sending: tokio::sync::Mutex::new(()),
             vault,
         })
@@ -126,7 +128,10 @@ impl Candor {
     /// one connection as before. One-shot tools have no use for it.
     pub fn open_reader(&self) -> Result<(), ApiError> {
         if self.reader.get().is_none() {
-            let reader = self.store().open_reader()?;
+            // The store is let go of before the key derivation: a sync
+            // holding it is not kept waiting, nor is this thread by it.
+            let opener = self.store().reader_opener();
+            let reader = opener.open()?;
             // Two threads opening at once: the second one's reader is dropped.
             let _ = self.reader.set(Mutex::new(reader));
         }
@@ -134,15 +139,43 @@ impl Candor {
     }
 
     /// The store for API functions that only read: the read-only
-    /// connection once it is open, else the store's one connection. It sees
-    /// every committed write, not the one in progress. Anything that writes
-    /// takes [`Candor::store`]; a write through the reader fails.
-    pub(crate) fn reader(&self) -> MutexGuard<'_, Store> {
-        match self.reader.get() {
+    /// connection once it is open, else the store's one connection, in a
+    /// read snapshot for as long as the guard lives, so that a read of
+    /// several statements sees one state of the database even when a sync
+    /// commits meanwhile. It sees every committed write, not one in
+    /// progress. Anything that writes takes [`Candor::store`]; a write
+    /// through the reader fails.
+    pub(crate) fn reader(&self) -> Reading<'_> {
+        let store = match self.reader.get() {
             Some(reader) => reader
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
             None => self.store(),
+        };
+        let snapshot = store.begin_read_snapshot();
+        Reading { store, snapshot }
+    }
+}
+
+/// The store for reading, in a read snapshot that ends when this is
+/// dropped (see [`Candor::reader`]).
+pub(crate) struct Reading<'a> {
+    store: MutexGuard<'a, Store>,
+    snapshot: bool,
+}
+
+impl std::ops::Deref for Reading<'_> {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+impl Drop for Reading<'_> {
+    fn drop(&mut self) {
+        if self.snapshot {
+            self.store.end_read_snapshot();
         }
     }
 }
