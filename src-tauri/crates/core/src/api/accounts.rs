@@ -33,7 +33,7 @@ pub fn add_local(candor: &Candor, name: &str, email: &str) -> Result<AccountSumm
 }
 
 pub fn list(candor: &Candor) -> Result<Vec<AccountSummary>, ApiError> {
-    Ok(candor.store().list_accounts()?)
+    Ok(candor.reader().list_accounts()?)
 }
 
 /// The accounts that can send (those with an outgoing server), in the order

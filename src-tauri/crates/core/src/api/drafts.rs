@@ -44,12 +44,12 @@ pub fn save(candor: &Candor, context: &str, fields: &DraftFields) -> Result<i64,
 }
 
 pub fn get(candor: &Candor, context: &str) -> Result<Option<Draft>, ApiError> {
-    Ok(candor.store().draft(check_context(context)?)?)
+    Ok(candor.reader().draft(check_context(context)?)?)
 }
 
 /// Every draft, most recently saved first.
 pub fn list(candor: &Candor) -> Result<Vec<Draft>, ApiError> {
-    Ok(candor.store().drafts()?)
+    Ok(candor.reader().drafts()?)
 }
 
 /// Throws a draft away (after sending it, or when the user discards it).

@@ -90,14 +90,14 @@ pub fn remove(candor: &Candor, job_id: i64, candidate_id: i64) -> Result<(), Api
 
 /// A job opening's pipeline, by stage in pipeline order, then by name.
 pub fn list(candor: &Candor, job_id: i64) -> Result<Vec<PipelineEntry>, ApiError> {
-    let store = candor.store();
+    let store = candor.reader();
     expect_kind(&store, "job_id", job_id, RecordKind::Job)?;
     Ok(store.job_pipeline(job_id)?)
 }
 
 /// The job openings a candidate is in, the most recently moved first.
 pub fn candidate_jobs(candor: &Candor, candidate_id: i64) -> Result<Vec<CandidateJob>, ApiError> {
-    let store = candor.store();
+    let store = candor.reader();
     expect_kind(&store, "candidate_id", candidate_id, RecordKind::Candidate)?;
     Ok(store.candidate_jobs(candidate_id)?)
 }

@@ -575,7 +575,7 @@ pub fn cancel(candor: &Candor, id: i64) -> Result<(), ApiError> {
 }
 
 pub fn outbox(candor: &Candor) -> Result<Vec<OutboxEntry>, ApiError> {
-    Ok(candor.store().outbox()?)
+    Ok(candor.reader().outbox()?)
 }
 
 /// Sends what is due, for one account or all. With `everything_queued`,

@@ -95,11 +95,11 @@ pub fn save(candor: &Candor, name: &str, subject: &str, body: &str) -> Result<Te
 }
 
 pub fn list(candor: &Candor) -> Result<Vec<Template>, ApiError> {
-    Ok(candor.store().templates()?)
+    Ok(candor.reader().templates()?)
 }
 
 pub fn show(candor: &Candor, name: &str) -> Result<Template, ApiError> {
-    find(&candor.store(), name)
+    find(&candor.reader(), name)
 }
 
 fn find(store: &Store, name: &str) -> Result<Template, ApiError> {
