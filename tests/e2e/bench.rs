@@ -189,10 +189,7 @@ async fn window_speed_on_a_large_store() -> Result<()> {
                 vec![],
             )
             .await?;
-        let mut frames: Vec<f64> = scroll["frames"]
-            .as_array()
-            .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
-            .unwrap_or_default();
+        let mut frames = numbers(&scroll["frames"]);
         let count = frames.len().max(1) as f64;
         let total: f64 = frames.iter().sum();
         frames.sort_by(f64::total_cmp);
@@ -238,12 +235,11 @@ async fn start_to_interactive(
     )
     .await?;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let frames: Vec<f64> = client
-        .execute("return window.__benchFrames;", vec![])
-        .await?
-        .as_array()
-        .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
-        .unwrap_or_default();
+    let frames = numbers(
+        &client
+            .execute("return window.__benchFrames;", vec![])
+            .await?,
+    );
     let origin = page["origin"].as_f64().unwrap_or_default();
     let listed = page["shown"].as_f64().unwrap_or_default();
     let stalls: Vec<(f64, f64)> = frames
@@ -268,6 +264,14 @@ async fn start_to_interactive(
             .join(", ")
     );
     Ok(())
+}
+
+/// The numbers of a JSON array the page returned (frame times).
+fn numbers(array: &serde_json::Value) -> Vec<f64> {
+    array
+        .as_array()
+        .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
+        .unwrap_or_default()
 }
 
 /// The running process whose program is `app` (the bench starts one).

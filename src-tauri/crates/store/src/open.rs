@@ -25,7 +25,7 @@ pub struct Store {
     local_user_id: i64,
     /// Checkpoints the write-ahead log beside `conn` (see checkpoint.rs).
     checkpointer: Option<Checkpointer>,
-    /// To open a reader beside this connection (see [`Store::open_reader`]).
+    /// To open a reader beside this connection (see [`Store::reader_opener`]).
     /// SQLCipher keeps the key in memory for the connection anyway.
     key: DatabaseKey,
     settings: StoreSettings,
@@ -229,21 +229,11 @@ impl ReaderOpener {
             dir: dir.to_path_buf(),
             source,
         };
-        let conn = {
-            let _keying = KEYING
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-            let conn = keyed_connection(dir, &self.key, flags, &self.settings).map_err(sqlite)?;
-            conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
-                row.get::<_, i64>(0)
-            })
-            .map_err(sqlite)?;
-            conn
-        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = checked_connection(dir, &self.key, flags, &self.settings).map_err(sqlite)?;
         conn.pragma_update(None, "query_only", "ON")
             .map_err(sqlite)?;
-        conn.pragma_update(None, "cache_size", -32_768)
+        conn.pragma_update(None, "cache_size", PAGE_CACHE_SIZE)
             .map_err(sqlite)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(sqlite)?;
@@ -312,9 +302,7 @@ fn open_database(
         .map_err(sqlite)?;
     conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(sqlite)?;
-    // Every page read from disk is decrypted and authenticated: a larger
-    // cache (32 MB, against SQLite's 2 MB) reads each one less often.
-    conn.pragma_update(None, "cache_size", -32_768)
+    conn.pragma_update(None, "cache_size", PAGE_CACHE_SIZE)
         .map_err(sqlite)?;
     // Deleted content is overwritten, not left readable in free pages.
     conn.pragma_update(None, "secure_delete", "ON")
@@ -328,15 +316,8 @@ fn open_database(
     let checkpointer = {
         let (dir, key, settings) = (dir.to_path_buf(), key.clone(), settings.clone());
         Checkpointer::start(&mut conn, move || {
-            let _keying = KEYING
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
             let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-            let conn = keyed_connection(&dir, &key, flags, &settings)?;
-            conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
-                row.get::<_, i64>(0)
-            })?;
-            Ok(conn)
+            checked_connection(&dir, &key, flags, &settings)
         })
     };
 
@@ -357,6 +338,30 @@ fn open_database(
 // store's tests open many databases in parallel). Opening is rare, so
 // keying one connection at a time costs nothing.
 static KEYING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Every page read from disk is decrypted and authenticated: a larger cache
+/// (32 MB, against SQLite's 2 MB; negative means KiB) reads each one less
+/// often. Each connection has its own.
+const PAGE_CACHE_SIZE: i64 = -32_768;
+
+/// A further connection to an open store (the checkpoint thread's, the
+/// reader): keyed one at a time (see [`KEYING`]) and read once, so a key
+/// that does not fit fails here rather than at its first use.
+fn checked_connection(
+    dir: &Path,
+    key: &DatabaseKey,
+    flags: OpenFlags,
+    settings: &StoreSettings,
+) -> rusqlite::Result<Connection> {
+    let _keying = KEYING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let conn = keyed_connection(dir, key, flags, settings)?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
+        row.get::<_, i64>(0)
+    })?;
+    Ok(conn)
+}
 
 /// The one function that makes a connection: opened and keyed as
 /// `store.json` says (page size and HMAC are part of the file format). The

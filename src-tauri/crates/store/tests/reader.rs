@@ -1,17 +1,18 @@
-//! The store's read-only second connection (`Store::open_reader`), which the
+//! The store's read-only second connection (`Store::reader_opener`), which the
 //! app's lists and conversations read through. What must hold: it answers
 //! while a write transaction is open (a sync's batch of 1,000 messages),
 //! shows what is committed and nothing uncommitted, sees each commit at
 //! once, and cannot write; within a read snapshot, several statements see
 //! one state of the database.
 
-use candor_store::messages::{ThreadFilter, ThreadSummary};
+use candor_store::Store;
+use candor_store::messages::{Inserted, ThreadFilter, ThreadSummary};
 
 mod common;
 
 const PASSPHRASE: &str = "reader test";
 
-fn inbox_threads(reader: &candor_store::Store, account: i64) -> Vec<ThreadSummary> {
+fn inbox_threads(reader: &Store, account: i64) -> Vec<ThreadSummary> {
     reader
         .list_threads(&ThreadFilter {
             account_id: Some(account),
@@ -25,15 +26,22 @@ fn inbox_threads(reader: &candor_store::Store, account: i64) -> Vec<ThreadSummar
         .expect("the reader answers while the write is open")
 }
 
-#[test]
-fn a_reader_answers_beside_a_write_in_progress_and_sees_only_what_is_committed() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (mut store, account, inbox) = common::store_with_inbox(dir.path(), PASSPHRASE);
+/// A store with one conversation in its Inbox, and its reader: the store,
+/// the reader, the account, the Inbox and the stored message.
+fn store_and_reader(dir: &std::path::Path) -> (Store, Store, i64, i64, Inserted) {
+    let (mut store, account, inbox) = common::store_with_inbox(dir, PASSPHRASE);
     let first = store
         .insert_message(&common::message(account, inbox, 1, false))
         .expect("insert");
     common::thread_each(&mut store, vec![first]);
     let reader = store.reader_opener().open().expect("open the reader");
+    (store, reader, account, inbox, first)
+}
+
+#[test]
+fn a_reader_answers_beside_a_write_in_progress_and_sees_only_what_is_committed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut store, reader, account, inbox, first) = store_and_reader(dir.path());
     assert_eq!(inbox_threads(&reader, account)[0].subject, "Subject 1");
 
     // Another connection plays a sync in the middle of its batch.
@@ -80,12 +88,7 @@ fn a_reader_answers_beside_a_write_in_progress_and_sees_only_what_is_committed()
 #[test]
 fn a_read_snapshot_sees_one_state_of_the_database_across_statements() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (mut store, account, inbox) = common::store_with_inbox(dir.path(), PASSPHRASE);
-    let first = store
-        .insert_message(&common::message(account, inbox, 1, false))
-        .expect("insert");
-    common::thread_each(&mut store, vec![first]);
-    let reader = store.reader_opener().open().expect("open the reader");
+    let (mut store, reader, account, inbox, first) = store_and_reader(dir.path());
 
     assert!(reader.begin_read_snapshot(), "a snapshot starts");
     assert_eq!(inbox_threads(&reader, account).len(), 1);

@@ -225,11 +225,11 @@ export function messagesInView(
 /**
  * The folders "Move to…" offers, by name. A move goes by name into each message's own account (the
  * core finds the folder of that name there), so the list holds the names that every account in
- * play has, less the folder shown (or, in the unified Inbox or Sent, the Inbox or Sent folders):
- * in a folder view, that folder's account's; for the open
- * conversation, the accounts of its messages in view; when neither is known (several
- * conversations picked in a unified view or a search), every account's names, and an account
- * without the chosen folder refuses the move with a message.
+ * play has, less where the messages already are. In play: in a folder view, that folder's
+ * account (the folder itself left out); otherwise the accounts of the open conversation's
+ * messages in view (in the unified Inbox or Sent, the Inbox or Sent folders left out); when
+ * neither is known (several conversations picked in a unified view or a search), every account,
+ * and an account without the chosen folder refuses the move with a message.
  */
 export function moveTargets(
   view: MailView,
@@ -238,7 +238,6 @@ export function moveTargets(
 ): string[] {
   const folders = accounts.flatMap((a) => a.folders);
   let inPlay: number[] | null = null;
-  // Where the messages are already: not a place to move them to.
   let current: (name: string) => boolean = () => false;
   if (view.kind === "folder") {
     const shown = folders.find((f) => f.id === view.folderId);
@@ -246,12 +245,12 @@ export function moveTargets(
       inPlay = [shown.account_id];
       current = (name) => name === shown.name;
     }
-  } else if (view.kind === "unified") {
-    current = (name) => folders.some((f) => f.name === name && f.role === view.role);
-  }
-  if (inPlay === null && open && view.kind !== "folder") {
-    const ids = new Set(messagesInView(open, view, accounts));
-    inPlay = [...new Set(open.messages.filter((m) => ids.has(m.id)).map((m) => m.account_id))];
+  } else {
+    if (view.kind === "unified") current = (name) => folders.some((f) => f.name === name && f.role === view.role);
+    if (open) {
+      const ids = new Set(messagesInView(open, view, accounts));
+      inPlay = [...new Set(open.messages.filter((m) => ids.has(m.id)).map((m) => m.account_id))];
+    }
   }
   const scoped = inPlay ?? accounts.map((a) => a.id);
   const namesOf = (id: number) => new Set(folders.filter((f) => f.account_id === id).map((f) => f.name));
