@@ -9,6 +9,9 @@
 
 mod commands;
 mod graph_syncer;
+// WebView2 and WKWebView composite on the platform's own terms.
+#[cfg(target_os = "linux")]
+mod graphics;
 mod outbox;
 mod state;
 mod syncer;
@@ -35,6 +38,8 @@ pub fn run() {
             }
         })
         .setup(move |app| {
+            #[cfg(target_os = "linux")]
+            graphics::apply(app, graphics::Machine::this_one().compositing());
             builder.mount_events(app);
             outbox::spawn(app.handle().clone());
             tauri::Manager::manage(app, syncer::spawn(app.handle().clone()));
