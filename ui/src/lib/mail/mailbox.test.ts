@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FolderOverview, MailAccount, ThreadSummary } from "../ipc/api";
 import {
+  appendPage,
   applyChange,
   commandForKey,
   filterCommands,
@@ -89,6 +90,17 @@ describe("virtual thread list", () => {
     expect(scrollToShow(5, 0, 680, 68)).toBeNull();
     expect(scrollToShow(10, 0, 680, 68)).toBe(68 * 11 - 680);
     expect(scrollToShow(2, 680, 680, 68)).toBe(136);
+  });
+});
+
+describe("paging", () => {
+  it("adds the next page after the loaded rows, each conversation once", () => {
+    const loaded = [thread(5), thread(4), thread(3)];
+    // Thread 4 got new mail between the pages: the next page names it again.
+    const next = appendPage(loaded, [thread(4), thread(2), thread(1)]);
+    expect(next.map((t) => t.id)).toEqual([5, 4, 3, 2, 1]);
+    expect(loaded.map((t) => t.id)).toEqual([5, 4, 3]); // the loaded list is not mutated
+    expect(appendPage([], [thread(1)]).map((t) => t.id)).toEqual([1]);
   });
 });
 
