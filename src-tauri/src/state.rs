@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
+use std::thread::JoinHandle;
 
 use candor_core::api::{self, Candor};
 use candor_core::{ApiError, ErrorCode, Unlock, data_dir};
@@ -33,6 +34,11 @@ pub enum SessionStatus {
 #[derive(Debug)]
 pub struct AppState {
     data_dir: Result<PathBuf, ApiError>,
+    /// The start-up open, on a thread of its own while the window is made:
+    /// in passphrase mode it derives the key (~0.25 s of CPU), which the
+    /// window no longer waits for. The first caller that needs its outcome
+    /// waits for it and records it (see [`AppState::settle_start`]).
+    opening: Mutex<Option<JoinHandle<Result<Candor, ApiError>>>>,
     candor: RwLock<Option<Arc<Candor>>>,
     last_error: RwLock<Option<ApiError>>,
     /// The window's page has loaded: the read-only connection may open now
@@ -41,30 +47,84 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Opens (or creates) the database at start-up with the keyring, or with
-    /// `CANDOR_PASSPHRASE` when it is set. Failure is not fatal: the UI shows
-    /// the unlock or error screen.
+    /// Starts opening (or creating) the database with the keyring, or with
+    /// `CANDOR_PASSPHRASE` when it is set, beside the window's start-up.
+    /// Failure is not fatal: the UI shows the unlock or error screen.
     pub fn start() -> Self {
-        let data_dir = data_dir::resolve(None);
-        if let Ok(dir) = &data_dir {
-            // Copies of attachments handed to viewers last time.
-            api::attachments::clear_opened(dir);
-        }
+        Self::start_with(data_dir::resolve(None), api::unlock_from_env())
+    }
+
+    fn start_with(data_dir: Result<PathBuf, ApiError>, unlock: Unlock) -> Self {
         let state = Self {
             data_dir,
+            opening: Mutex::new(None),
             candor: RwLock::new(None),
             last_error: RwLock::new(None),
             page_loaded: AtomicBool::new(false),
         };
-        state.try_open(&api::unlock_from_env());
+        let dir = match &state.data_dir {
+            Ok(dir) => dir.clone(),
+            Err(e) => {
+                state.record(Err(e.clone()));
+                return state;
+            }
+        };
+        let spawned = std::thread::Builder::new()
+            .name("candor-open".into())
+            .spawn(move || {
+                // Copies of attachments handed to viewers last time.
+                api::attachments::clear_opened(&dir);
+                Candor::open(&dir, &unlock, true)
+            });
+        match spawned {
+            Ok(thread) => *state.lock_opening() = Some(thread),
+            Err(e) => state.record(Err(ApiError {
+                code: ErrorCode::Storage,
+                message: format!("Candor could not start opening its database: {e}"),
+                field: None,
+            })),
+        }
         state
     }
 
+    fn lock_opening(
+        &self,
+    ) -> std::sync::MutexGuard<'_, Option<JoinHandle<Result<Candor, ApiError>>>> {
+        self.opening
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Waits for the start-up open, if it has not been recorded yet, and
+    /// records its outcome. Holding the lock while waiting makes every
+    /// other caller wait for the record too, so none sees "locked" in
+    /// between.
+    fn settle_start(&self) {
+        let mut opening = self.lock_opening();
+        if let Some(thread) = opening.take() {
+            let opened = thread.join().unwrap_or_else(|_| {
+                Err(ApiError {
+                    code: ErrorCode::Storage,
+                    message: "Opening the database failed unexpectedly.".into(),
+                    field: None,
+                })
+            });
+            self.record(opened);
+        }
+    }
+
     fn try_open(&self, unlock: &Unlock) -> SessionStatus {
+        // A start-up open still running must not land after this one.
+        self.settle_start();
         let opened = match &self.data_dir {
             Ok(dir) => Candor::open(dir, unlock, true),
             Err(e) => Err(e.clone()),
         };
+        self.record(opened);
+        self.status()
+    }
+
+    fn record(&self, opened: Result<Candor, ApiError>) {
         match opened {
             Ok(candor) => {
                 let candor = Arc::new(candor);
@@ -89,7 +149,6 @@ impl AppState {
                     .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e);
             }
         }
-        self.status()
     }
 
     pub fn unlock(&self, passphrase: zeroize::Zeroizing<String>) -> SessionStatus {
@@ -137,14 +196,23 @@ impl AppState {
     /// it derives the key again (~0.15 s of CPU), which at start competed
     /// with the web view's own start-up on two cores.
     pub fn page_loaded(&self) {
-        if !self.page_loaded.swap(true, Ordering::SeqCst)
-            && let Some(candor) = self.current()
-        {
+        if self.page_loaded.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        // Runs on the window's thread: never wait there for a start-up open
+        // still running (a keyring may be asking the user to unlock it);
+        // recording it opens the reader, the page having loaded.
+        let still_opening = self
+            .lock_opening()
+            .as_ref()
+            .is_some_and(|thread| !thread.is_finished());
+        if !still_opening && let Some(candor) = self.current() {
             open_reader_beside(candor);
         }
     }
 
     fn current(&self) -> Option<Arc<Candor>> {
+        self.settle_start();
         self.candor
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -180,5 +248,61 @@ fn open_reader_beside(candor: Arc<Candor>) {
         });
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "read-only connection not opened");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zeroize::Zeroizing;
+
+    fn passphrase(text: &str) -> Unlock {
+        Unlock::Passphrase(Zeroizing::new(text.to_owned()))
+    }
+
+    /// A database made with a passphrase, closed again.
+    fn made_with(text: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        drop(Candor::open(dir.path(), &passphrase(text), true).expect("create"));
+        dir
+    }
+
+    // The open runs on a thread: the first question about the session
+    // must wait for it, not answer "locked" while the key is derived.
+    #[test]
+    fn the_first_status_waits_for_the_start_up_open() {
+        let dir = made_with("right");
+        let state = AppState::start_with(Ok(dir.path().to_owned()), passphrase("right"));
+        assert!(matches!(state.status(), SessionStatus::Ready { .. }));
+        assert!(state.candor().is_ok());
+    }
+
+    #[test]
+    fn a_wrong_passphrase_at_start_up_asks_for_the_right_one() {
+        let dir = made_with("right");
+        let state = AppState::start_with(Ok(dir.path().to_owned()), passphrase("wrong"));
+        assert!(matches!(state.status(), SessionStatus::Locked { .. }));
+        assert!(matches!(
+            state.unlock(Zeroizing::new("right".into())),
+            SessionStatus::Ready { .. }
+        ));
+    }
+
+    // The page can finish loading before the open does: the reader opens
+    // once the open is recorded.
+    #[test]
+    fn a_page_loaded_before_the_open_lands_still_gets_its_reader() {
+        let dir = made_with("right");
+        let state = AppState::start_with(Ok(dir.path().to_owned()), passphrase("right"));
+        state.page_loaded();
+        let candor = state.candor().expect("open");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !candor.has_reader() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the reader never opened"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
     }
 }

@@ -138,6 +138,11 @@ impl Candor {
         Ok(())
     }
 
+    /// Whether the read-only connection is open.
+    pub fn has_reader(&self) -> bool {
+        self.reader.get().is_some()
+    }
+
     /// The store for API functions that only read: the read-only
     /// connection once it is open, else the store's one connection, in a
     /// read snapshot for as long as the guard lives, so that a read of
