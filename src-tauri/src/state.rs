@@ -192,9 +192,10 @@ impl AppState {
     }
 
     /// The window's page has loaded. The store's read-only connection
-    /// opens from here on rather than at start: in passphrase mode opening
-    /// it derives the key again (~0.15 s of CPU), which at start competed
-    /// with the web view's own start-up on two cores.
+    /// opens from here on rather than at start: for a passphrase store made
+    /// in this run (keyed by SQLCipher from the passphrase) opening it
+    /// derives the key again (~0.2 s of CPU), which at start competed with
+    /// the web view's own start-up on two cores.
     pub fn page_loaded(&self) {
         if self.page_loaded.swap(true, Ordering::SeqCst) {
             return;
@@ -235,8 +236,8 @@ fn locked_error() -> ApiError {
 
 /// Opens the store's read-only connection on a thread of its own, so the
 /// window's lists and conversations keep answering while a sync writes. Off
-/// the start-up path: in passphrase mode it derives the key again. Until it
-/// is open, and if it cannot be, reads share the one connection as before.
+/// the start-up path (see [`AppState::page_loaded`]). Until it is open, and
+/// if it cannot be, reads share the one connection as before.
 fn open_reader_beside(candor: Arc<Candor>) {
     let spawned = std::thread::Builder::new()
         .name("candor-reader".into())

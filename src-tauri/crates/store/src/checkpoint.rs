@@ -13,7 +13,8 @@
 //!
 //! The second connection is opened, and keyed, on that thread when the log
 //! first needs a checkpoint, so opening the store costs no more than before
-//! (a passphrase's key derivation takes a tenth of a second).
+//! (a store just made with a passphrase derives its key again for it, a
+//! fifth of a second).
 //!
 //! Should the thread not keep up (a writer that never pauses, a slow disk),
 //! the writer checkpoints itself once the log passes

@@ -4,9 +4,11 @@
 //! settings file beside it (`store.json`, which holds no secret):
 //! - **keyring**: a random 256-bit key, created on first run and kept in the
 //!   OS keyring (Windows Credential Manager, macOS Keychain, Secret Service).
-//! - **passphrase**: SQLCipher derives the key from the user's passphrase
-//!   (PBKDF2-HMAC-SHA512 with a per-file random salt), for machines without a
-//!   keyring and for headless use (`CANDOR_PASSPHRASE`).
+//! - **passphrase**: the key is derived from the user's passphrase as
+//!   SQLCipher 4 does (PBKDF2-HMAC-SHA512 with a per-file random salt), for
+//!   machines without a keyring and for headless use (`CANDOR_PASSPHRASE`).
+//!   A new store is keyed with the passphrase and SQLCipher derives; an
+//!   existing one with the key derived here once (see [`passphrase_raw_key`]).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -100,6 +102,44 @@ pub(crate) enum DatabaseKey {
     /// 32 random bytes, hex-encoded (64 characters).
     Raw(Zeroizing<String>),
     Passphrase(Zeroizing<String>),
+}
+
+/// SQLCipher 4's passphrase derivation, with which every passphrase store was
+/// keyed: PBKDF2-HMAC-SHA512, 256,000 iterations, a 32-byte key, over the
+/// 16-byte random salt SQLCipher writes at the start of the database file.
+const KDF_ITERATIONS: std::num::NonZeroU32 = match std::num::NonZeroU32::new(256_000) {
+    Some(n) => n,
+    None => unreachable!(),
+};
+pub const SALT_LEN: usize = 16;
+
+/// The raw key (hex) SQLCipher derives from `passphrase` for a database
+/// with this salt. Keying a connection with it (`x'..'`) skips the
+/// derivation, ~0.2 s of CPU: a process derives once and keys its writer,
+/// checkpoint thread and reader with the result.
+pub fn passphrase_raw_key(passphrase: &str, salt: &[u8; SALT_LEN]) -> Zeroizing<String> {
+    let mut key = Zeroizing::new([0u8; 32]);
+    ring::pbkdf2::derive(
+        ring::pbkdf2::PBKDF2_HMAC_SHA512,
+        KDF_ITERATIONS,
+        salt,
+        passphrase.as_bytes(),
+        key.as_mut_slice(),
+    );
+    Zeroizing::new(hex::encode(key.as_slice()))
+}
+
+impl DatabaseKey {
+    /// The raw key for an existing database from its passphrase, its salt
+    /// read from the file; None when there is no salt to read (no file yet).
+    pub(crate) fn derived(passphrase: &str, database: &Path) -> Option<Self> {
+        use std::io::Read;
+        let mut salt = [0u8; SALT_LEN];
+        std::fs::File::open(database)
+            .and_then(|mut file| file.read_exact(&mut salt))
+            .ok()?;
+        Some(Self::Raw(passphrase_raw_key(passphrase, &salt)))
+    }
 }
 
 /// Says which kind of key, never the key.

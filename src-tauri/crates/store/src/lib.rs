@@ -6,7 +6,8 @@
 //!   key first, then WAL, foreign keys, busy timeout and migrations. Clippy's
 //!   `disallowed-methods` bans `Connection::open*` everywhere else.
 //! - The key never touches the disk: it is a random 256-bit key kept in the OS
-//!   keyring, or derived by SQLCipher from a passphrase the user supplies.
+//!   keyring, or derived as SQLCipher does from a passphrase the user
+//!   supplies.
 //! - An existing database file is never overwritten or re-initialised: a wrong
 //!   or missing key is an error, not a reason to start afresh.
 //! - Migrations are append-only and recorded with their digest.
@@ -41,5 +42,5 @@ mod time;
 mod users;
 
 pub use error::{OpenError, StoreError};
-pub use keys::{KeySource, KeyVault, OsKeyring, Unlock};
+pub use keys::{KeySource, KeyVault, OsKeyring, SALT_LEN, Unlock, passphrase_raw_key};
 pub use open::{DATABASE_FILE_NAME, ReaderOpener, Store};

@@ -94,7 +94,7 @@ impl Store {
                 DatabaseKey::Raw(secret)
             }
             KeySource::Passphrase => match unlock {
-                Unlock::Passphrase(p) => DatabaseKey::Passphrase(p.clone()),
+                Unlock::Passphrase(p) => return open_with_passphrase(dir, p, &settings),
                 Unlock::Keyring => {
                     return Err(OpenError::PassphraseRequired {
                         dir: dir.to_path_buf(),
@@ -162,9 +162,9 @@ impl Store {
     }
 
     /// What opening a second, read-only connection to this database takes
-    /// (see [`ReaderOpener::open`]), copied out so that the slow part, the
-    /// key derivation, runs without this store: a caller holding it behind
-    /// a lock lets go first.
+    /// (see [`ReaderOpener::open`]), copied out so that the slow part, a key
+    /// derivation, runs without this store: a caller holding it behind a
+    /// lock lets go first.
     pub fn reader_opener(&self) -> ReaderOpener {
         ReaderOpener {
             dir: self.dir.clone(),
@@ -221,8 +221,10 @@ impl std::fmt::Debug for ReaderOpener {
 }
 
 impl ReaderOpener {
-    /// Opens the reader. In passphrase mode the key is derived again
-    /// (~0.15 s): open it off the thread that needs it first.
+    /// Opens the reader. A passphrase store made by this process (keyed by
+    /// SQLCipher from the passphrase) derives the key again (~0.2 s): open
+    /// it off the thread that needs it first. One opened with a passphrase
+    /// derives nothing more (see `open_with_passphrase`).
     pub fn open(self) -> Result<Store, OpenError> {
         let dir = self.dir.as_path();
         let sqlite = |source| OpenError::Sqlite {
@@ -246,6 +248,34 @@ impl ReaderOpener {
             key: self.key,
             settings: self.settings,
         })
+    }
+}
+
+/// Opens a passphrase store keyed with the raw key derived here, once: the
+/// checkpoint thread's and the reader's connections, keyed with it too,
+/// derive nothing (each derivation is ~0.2 s of CPU, the reader's at the
+/// moment the window first draws). Should that key fail where the passphrase
+/// itself opens the store (a SQLCipher deriving differently one day), the
+/// passphrase is used as it is: a slower start, never a locked-out user.
+fn open_with_passphrase(
+    dir: &Path,
+    passphrase: &Zeroizing<String>,
+    settings: &StoreSettings,
+) -> Result<Store, OpenError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let given = DatabaseKey::Passphrase(passphrase.clone());
+    let Some(derived) = DatabaseKey::derived(passphrase, &dir.join(DATABASE_FILE_NAME)) else {
+        return open_database(dir, &given, flags, settings);
+    };
+    match open_database(dir, &derived, flags, settings) {
+        Err(OpenError::WrongKey { .. }) => {
+            let store = open_database(dir, &given, flags, settings)?;
+            tracing::warn!(
+                "the key derived from the passphrase did not open the database, the passphrase did: SQLCipher derives each connection's key"
+            );
+            Ok(store)
+        }
+        opened => opened,
     }
 }
 

@@ -162,6 +162,43 @@ fn new_databases_have_16_kb_pages_and_the_named_hmac_and_older_formats_still_ope
     }
 }
 
+/// An existing passphrase store is keyed with the raw key Candor derives
+/// once per process (its writer, checkpoint thread and reader then derive
+/// nothing): that key must be exactly the one SQLCipher derives from the
+/// passphrase, which keyed the store when it was made, or users would be
+/// locked out of their data.
+#[test]
+fn the_key_derived_from_a_passphrase_is_the_one_sqlcipher_derives() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("data");
+    let vault = MemoryVault::default();
+    let mut store = Store::open(&dir, &passphrase("pw-for-test"), &vault, true).expect("create");
+    let id = store
+        .insert_record(&candidate("Anna", "Nowak", "anna@example.com"), false)
+        .expect("write");
+    close(store);
+
+    let bytes = file_bytes(&dir);
+    let salt: [u8; candor_store::SALT_LEN] =
+        bytes[..candor_store::SALT_LEN].try_into().expect("salt");
+    let raw = |p: &str| format!("x'{}'", candor_store::passphrase_raw_key(p, &salt).as_str());
+    assert!(can_read(&common::own_connection_to_store(
+        &dir,
+        &raw("pw-for-test")
+    )));
+    assert!(!can_read(&common::own_connection_to_store(
+        &dir,
+        &raw("pw-for-tesT")
+    )));
+
+    // And the store opens through it, with everything in it.
+    let store = Store::open(&dir, &passphrase("pw-for-test"), &vault, false).expect("reopen");
+    assert!(store.get_record(id).expect("read").is_some());
+    close(store);
+    let wrong = Store::open(&dir, &passphrase("pw-for-tesT"), &vault, false);
+    assert!(matches!(wrong, Err(OpenError::WrongKey { .. })));
+}
+
 fn file_bytes(dir: &Path) -> Vec<u8> {
     std::fs::read(dir.join("candor.db")).expect("database file exists")
 }

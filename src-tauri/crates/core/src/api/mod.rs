@@ -123,12 +123,13 @@ impl Candor {
     }
 
     /// Opens the read-only connection [`Candor::reader`] hands out. The app
-    /// opens it on a thread of its own after start (in passphrase mode the
-    /// key is derived again, ~0.15 s); until then, reads use the store's
-    /// one connection as before. One-shot tools have no use for it.
+    /// opens it on a thread of its own after start (a passphrase store made
+    /// in this run derives its key again, ~0.2 s); until then, reads use
+    /// the store's one connection as before. One-shot tools have no use for
+    /// it.
     pub fn open_reader(&self) -> Result<(), ApiError> {
         if self.reader.get().is_none() {
-            // The store is let go of before the key derivation: a sync
+            // The store is let go of before any key derivation: a sync
             // holding it is not kept waiting, nor is this thread by it.
             let opener = self.store().reader_opener();
             let reader = opener.open()?;
