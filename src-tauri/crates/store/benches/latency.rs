@@ -388,6 +388,19 @@ fn main() {
         "thread list, first page of 50: median {median:.2} ms, p95 {p95:.2} ms (target < 10 ms)"
     );
 
+    // The folder pane's counts, asked for at start and after every sync
+    // and action that changes them.
+    let samples: Vec<Duration> = (0..50)
+        .map(|_| {
+            let t = Instant::now();
+            let folders = store.folder_overview().expect("folders");
+            assert!(folders.iter().any(|f| f.unread > 0));
+            t.elapsed()
+        })
+        .collect();
+    let (median, p95) = stats(samples);
+    println!("folders with their unread and total counts: median {median:.2} ms, p95 {p95:.2} ms");
+
     let query = |terms: &[&str], from: &[&str], has_attachment: bool| SearchQuery {
         terms: terms.iter().map(|s| (*s).to_owned()).collect(),
         from: from.iter().map(|s| (*s).to_owned()).collect(),
