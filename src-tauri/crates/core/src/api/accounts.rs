@@ -36,10 +36,21 @@ pub fn list(candor: &Candor) -> Result<Vec<AccountSummary>, ApiError> {
     Ok(candor.reader().list_accounts()?)
 }
 
+/// The name of the account `id`, if there is one (`None` for none).
+pub(crate) fn name_of(store: &Store, id: Option<i64>) -> Option<String> {
+    let id = id?;
+    store
+        .list_accounts()
+        .ok()?
+        .into_iter()
+        .find(|a| a.id == id)
+        .map(|a| a.name)
+}
+
 /// The accounts that can send (those with an outgoing server), in the order
 /// [`list`] gives.
 pub fn list_sending(candor: &Candor) -> Result<Vec<AccountSummary>, ApiError> {
-    let store = candor.store();
+    let store = candor.reader();
     let mut sending = Vec::new();
     for account in store.list_accounts()? {
         if store.outgoing_server(account.id)?.is_some() {

@@ -28,6 +28,7 @@ use candor_graph::model::{Attendee, EmailAddress, Event as GraphEvent, ItemBody,
 use candor_graph::oauth::{Provider, Resource};
 use candor_graph::ops::Kind;
 use candor_graph::{Graph, tz};
+use candor_store::Store;
 use candor_store::events::GraphSyncState;
 pub use candor_store::events::{Event, EventAttendee, EventInput, GraphConflict};
 use futures::StreamExt as _;
@@ -173,24 +174,14 @@ pub(crate) async fn graph_client(
     Graph::new(&graph_base_url(candor)?, email, token).map_err(|e| graph_error(&e))
 }
 
-fn account_name(candor: &Candor, id: Option<i64>) -> Option<String> {
-    let id = id?;
-    candor
-        .store()
-        .list_accounts()
-        .ok()?
-        .into_iter()
-        .find(|a| a.id == id)
-        .map(|a| a.name)
-}
-
 pub fn status(candor: &Candor) -> Result<GraphSyncStatus, ApiError> {
-    let state = candor.store().graph_sync_state(RESOURCE)?;
-    let synced = candor.store().synced_events()?.len();
-    let conflicts = candor.store().graph_conflicts(RESOURCE)?;
+    let store = candor.reader();
+    let state = store.graph_sync_state(RESOURCE)?;
+    let synced = store.synced_events()?.len();
+    let conflicts = store.graph_conflicts(RESOURCE)?;
     Ok(GraphSyncStatus {
         enabled: state.enabled,
-        account: account_name(candor, state.account_id),
+        account: super::accounts::name_of(&store, state.account_id),
         container: state.container_name.clone(),
         last_synced_at: state.last_synced_at,
         last_error: state.last_error.clone(),
@@ -1162,8 +1153,7 @@ pub struct CalendarEvent {
 }
 
 /// Names the records of each event (looked up once per record).
-fn described(candor: &Candor, events: Vec<Event>) -> Result<Vec<CalendarEvent>, ApiError> {
-    let store = candor.store();
+fn described(store: &Store, events: Vec<Event>) -> Result<Vec<CalendarEvent>, ApiError> {
     let mut names: HashMap<i64, Option<String>> = HashMap::new();
     let mut name_of = |id: Option<i64>| -> Result<Option<String>, ApiError> {
         let Some(id) = id else { return Ok(None) };
@@ -1192,22 +1182,24 @@ pub fn calendar_events(
     from: i64,
     to: i64,
 ) -> Result<Vec<CalendarEvent>, ApiError> {
-    let events = events(candor, from, to)?;
-    described(candor, events)
+    let store = candor.reader();
+    let events = store.list_events(from, to)?;
+    described(&store, events)
 }
 
 /// The events and interviews of a candidate or a job opening, by start.
 pub fn record_events(candor: &Candor, record_id: i64) -> Result<Vec<CalendarEvent>, ApiError> {
-    let events = candor.store().record_events(record_id)?;
-    described(candor, events)
+    let store = candor.reader();
+    let events = store.record_events(record_id)?;
+    described(&store, events)
 }
 
 /// One event with its records' names.
 pub fn calendar_event(candor: &Candor, id: i64) -> Result<CalendarEvent, ApiError> {
-    let event = get(candor, id)?;
-    described(candor, vec![event])?
-        .pop()
-        .ok_or_else(|| ApiError::not_found(format!("Event {id} does not exist.")))
+    let store = candor.reader();
+    let not_found = || ApiError::not_found(format!("Event {id} does not exist."));
+    let event = store.get_event(id)?.ok_or_else(not_found)?;
+    described(&store, vec![event])?.pop().ok_or_else(not_found)
 }
 
 /// What an .ics import did.

@@ -195,16 +195,9 @@ pub fn set_mapping(
 }
 
 pub fn status(candor: &Candor) -> Result<GraphSyncStatus, ApiError> {
-    let store = candor.store();
+    let store = candor.reader();
     let state = store.graph_sync_state(RESOURCE)?;
-    let account = state.account_id.and_then(|id| {
-        store
-            .list_accounts()
-            .ok()?
-            .into_iter()
-            .find(|a| a.id == id)
-            .map(|a| a.name)
-    });
+    let account = super::accounts::name_of(&store, state.account_id);
     Ok(GraphSyncStatus {
         enabled: state.enabled,
         account,

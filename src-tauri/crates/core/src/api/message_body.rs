@@ -126,7 +126,7 @@ pub fn forget_remote_from(candor: &Candor, address: &str) -> Result<(), ApiError
 
 /// The senders whose remote content always loads, by address.
 pub fn remote_senders(candor: &Candor) -> Result<Vec<RemoteContentSender>, ApiError> {
-    Ok(candor.store().remote_content_senders()?)
+    Ok(candor.reader().remote_content_senders()?)
 }
 
 #[cfg(test)]

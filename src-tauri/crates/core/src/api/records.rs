@@ -210,7 +210,7 @@ fn names_from_sender(display_name: Option<&str>, address: &str) -> (String, Stri
 /// Whether plus-addresses (`anna+jobs@`) and Gmail's dots link mail to the
 /// record with the plain address.
 pub fn address_variants(candor: &Candor) -> Result<bool, ApiError> {
-    Ok(candor.store().address_variants_enabled()?)
+    Ok(candor.reader().address_variants_enabled()?)
 }
 
 /// Turns matching of address variants on or off; every record's mail is

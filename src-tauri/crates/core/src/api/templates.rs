@@ -193,7 +193,7 @@ fn values(
 /// Fills in a template for one record; refuses, naming the field, when the
 /// record has no value for one the template uses.
 pub fn render(candor: &Candor, name: &str, record_id: i64) -> Result<Rendered, ApiError> {
-    let store = candor.store();
+    let store = candor.reader();
     let template = find(&store, name)?;
     let mut context = HashMap::new();
     values(&store, record_id, &mut context)?;
