@@ -5,8 +5,8 @@
 //! software OpenGL, llvmpipe, stands in for one, and compositing through it
 //! costs more than WebKit painting the page on the CPU itself. Measured with
 //! the window benchmark (BENCHMARKS.md, 100,000 messages, Xvfb, two cores):
-//! the thread list scrolled at 25-28 frames a second composited and 52-68
-//! without; the very first start froze 0.6-1.1 s while llvmpipe compiled its
+//! the thread list scrolled at 25-28 frames a second composited and 68-78
+//! without; the very first start froze 0.6-1.5 s while llvmpipe compiled its
 //! shaders. So with no GPU the web view paints without compositing; with
 //! one, WebKit keeps its default, which a real GPU serves best.
 //!
@@ -69,17 +69,19 @@ fn mesa_true(value: &str) -> bool {
 }
 
 /// Whether `dev` (normally `/dev`) holds a device OpenGL renders on: a DRM
-/// render node (`dri/renderD128`, every Mesa and NVIDIA-DRM GPU has one) or
-/// NVIDIA's control device (its driver without DRM). A display-only DRM
-/// device (`dri/card0` alone, as a virtual machine's plain framebuffer has)
-/// is no GPU: Mesa renders in software there.
+/// render node (`dri/renderD128`, every Mesa and NVIDIA-DRM GPU has one),
+/// NVIDIA's control device (its driver without DRM), or WSL's GPU (`dxg`).
+/// A display-only DRM device (`dri/card0` alone, as a virtual machine's plain
+/// framebuffer has) is no GPU: Mesa renders in software there. A render node
+/// the user may not open (a remote session on a server with a GPU) counts
+/// as a GPU: compositing stays on, as WebKit would have it anyway.
 pub fn has_gpu_device(dev: &Path) -> bool {
     let render_node = std::fs::read_dir(dev.join("dri")).is_ok_and(|entries| {
         entries
             .flatten()
             .any(|entry| entry.file_name().to_string_lossy().starts_with("renderD"))
     });
-    render_node || dev.join("nvidiactl").exists()
+    render_node || dev.join("nvidiactl").exists() || dev.join("dxg").exists()
 }
 
 /// Applies the choice to the windows' web views.
@@ -142,7 +144,7 @@ mod tests {
     }
 
     #[test]
-    fn a_gpu_is_a_render_node_or_nvidias_device_not_a_display_alone() -> std::io::Result<()> {
+    fn a_gpu_is_a_render_node_nvidias_device_or_wsls_not_a_display_alone() -> std::io::Result<()> {
         let dev = tempfile::tempdir()?;
         assert!(!has_gpu_device(dev.path()), "no /dev/dri at all");
         std::fs::create_dir(dev.path().join("dri"))?;
@@ -154,9 +156,11 @@ mod tests {
         std::fs::write(dev.path().join("dri/renderD128"), "")?;
         assert!(has_gpu_device(dev.path()));
 
-        let nvidia = tempfile::tempdir()?;
-        std::fs::write(nvidia.path().join("nvidiactl"), "")?;
-        assert!(has_gpu_device(nvidia.path()));
+        for device in ["nvidiactl", "dxg"] {
+            let other = tempfile::tempdir()?;
+            std::fs::write(other.path().join(device), "")?;
+            assert!(has_gpu_device(other.path()), "{device}");
+        }
         Ok(())
     }
 

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock, TryLockError};
 use std::thread::JoinHandle;
 
 use candor_core::api::{self, Candor};
@@ -44,6 +44,9 @@ pub struct AppState {
     /// The window's page has loaded: the read-only connection may open now
     /// (see [`AppState::page_loaded`]).
     page_loaded: AtomicBool,
+    /// The read-only connection has been asked for: once a run (the page
+    /// load and the open's record can both come to it).
+    reader_asked: AtomicBool,
 }
 
 impl AppState {
@@ -55,13 +58,7 @@ impl AppState {
     }
 
     fn start_with(data_dir: Result<PathBuf, ApiError>, unlock: Unlock) -> Self {
-        let state = Self {
-            data_dir,
-            opening: Mutex::new(None),
-            candor: RwLock::new(None),
-            last_error: RwLock::new(None),
-            page_loaded: AtomicBool::new(false),
-        };
+        let state = Self::new(data_dir);
         let dir = match &state.data_dir {
             Ok(dir) => dir.clone(),
             Err(e) => {
@@ -85,6 +82,17 @@ impl AppState {
             })),
         }
         state
+    }
+
+    fn new(data_dir: Result<PathBuf, ApiError>) -> Self {
+        Self {
+            data_dir,
+            opening: Mutex::new(None),
+            candor: RwLock::new(None),
+            last_error: RwLock::new(None),
+            page_loaded: AtomicBool::new(false),
+            reader_asked: AtomicBool::new(false),
+        }
     }
 
     fn lock_opening(
@@ -134,7 +142,7 @@ impl AppState {
                     .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::clone(&candor));
                 // After storing it: a page load in between then finds it.
                 if self.page_loaded.load(Ordering::SeqCst) {
-                    open_reader_beside(candor);
+                    self.ask_for_reader(candor);
                 }
                 *self
                     .last_error
@@ -192,7 +200,7 @@ impl AppState {
     }
 
     /// The window's page has loaded. The store's read-only connection
-    /// opens from here on rather than at start: for a passphrase store made
+    /// opens from here on (once a run) rather than at start: for a passphrase store made
     /// in this run (keyed by SQLCipher from the passphrase) opening it
     /// derives the key again (~0.2 s of CPU), which at start competed with
     /// the web view's own start-up on two cores.
@@ -200,14 +208,26 @@ impl AppState {
         if self.page_loaded.swap(true, Ordering::SeqCst) {
             return;
         }
-        // Runs on the window's thread: never wait there for a start-up open
-        // still running (a keyring may be asking the user to unlock it);
-        // recording it opens the reader, the page having loaded.
-        let still_opening = self
-            .lock_opening()
-            .as_ref()
-            .is_some_and(|thread| !thread.is_finished());
-        if !still_opening && let Some(candor) = self.current() {
+        // Runs on the window's thread: never wait there for the start-up
+        // open (a keyring may be asking the user to unlock it). While it
+        // runs, or another thread waits for it holding the lock, recording
+        // it asks for the reader, the page having loaded.
+        let opening = match self.opening.try_lock() {
+            Ok(opening) => opening,
+            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) => return,
+        };
+        if opening.as_ref().is_some_and(|thread| !thread.is_finished()) {
+            return;
+        }
+        drop(opening);
+        if let Some(candor) = self.current() {
+            self.ask_for_reader(candor);
+        }
+    }
+
+    fn ask_for_reader(&self, candor: Arc<Candor>) {
+        if !self.reader_asked.swap(true, Ordering::SeqCst) {
             open_reader_beside(candor);
         }
     }
@@ -287,6 +307,50 @@ mod tests {
             state.unlock(Zeroizing::new("right".into())),
             SessionStatus::Ready { .. }
         ));
+    }
+
+    // The page can finish loading while the open is still running and
+    // another thread (the sync loop, a command) waits for it: the window's
+    // thread must not wait too (a keyring's unlock prompt would freeze the
+    // window), and the reader opens once the open is recorded.
+    #[test]
+    fn the_page_load_never_waits_for_the_open() {
+        let dir = made_with("right");
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let path = dir.path().to_owned();
+        let slow_open = std::thread::spawn(move || {
+            let _ = released.recv(); // as a keyring waiting for the user
+            Candor::open(&path, &passphrase("right"), false)
+        });
+        let state = AppState::new(Ok(dir.path().to_owned()));
+        *state.lock_opening() = Some(slow_open);
+        std::thread::scope(|scope| {
+            let sync_loop = scope.spawn(|| state.candor().is_ok());
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            // The user answers the prompt after 3 s: waiting for it shows.
+            let user = release.clone();
+            scope.spawn(move || {
+                std::thread::sleep(std::time::Duration::from_secs(3));
+                let _ = user.send(());
+            });
+            let page_load = std::time::Instant::now();
+            state.page_loaded();
+            assert!(
+                page_load.elapsed() < std::time::Duration::from_secs(1),
+                "the page load waited {:?} for the open",
+                page_load.elapsed()
+            );
+            assert!(sync_loop.join().expect("sync loop"));
+        });
+        let candor = state.candor().expect("open");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !candor.has_reader() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the reader never opened"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
     }
 
     // The page can finish loading before the open does: the reader opens
