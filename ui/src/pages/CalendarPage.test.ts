@@ -381,6 +381,26 @@ describe("CalendarPage", () => {
     expect(api.calendarEvents.mock.calls.length, "reloaded").toBe(calls + 1);
   });
 
+  it("moves the highlight of today at midnight while the calendar stays open", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      let now = NOW; // Tuesday 5 March, 13:20 in Warsaw
+      const root = render(CalendarPage, { timeZone: WARSAW, clock: () => now });
+      await settle();
+      expect(column(root, "2024-03-05").classList.contains("today")).toBe(true);
+
+      now = utc(2024, 3, 5, 23, 1); // 00:01 on Wednesday in Warsaw
+      vi.advanceTimersByTime(60_000);
+      flushSync();
+      expect(column(root, "2024-03-05").classList.contains("today")).toBe(false);
+      expect(column(root, "2024-03-06").classList.contains("today")).toBe(true);
+      // The week shown stays: moving on is the user's to do.
+      expect(plain(get(root, '[data-testid="calendar-range"]').textContent)).toBe("Mar 3 – 9, 2024");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("shows the core's message when the events cannot be loaded", async () => {
     const { ApiFailure } = await import("../lib/ipc/api");
     api.calendarEvents.mockRejectedValue(new ApiFailure("unexpected", "The database is locked."));
