@@ -200,10 +200,10 @@ impl AppState {
     }
 
     /// The window's page has loaded. The store's read-only connection
-    /// opens from here on (once a run) rather than at start: for a passphrase store made
-    /// in this run (keyed by SQLCipher from the passphrase) opening it
-    /// derives the key again (~0.2 s of CPU), which at start competed with
-    /// the web view's own start-up on two cores.
+    /// opens from here on (once a run) rather than at start: for a
+    /// passphrase store made in this run (keyed by SQLCipher from the
+    /// passphrase) opening it derives the key again (~0.2 s of CPU), which
+    /// at start competed with the web view's own start-up on two cores.
     pub fn page_loaded(&self) {
         if self.page_loaded.swap(true, Ordering::SeqCst) {
             return;
@@ -281,6 +281,18 @@ mod tests {
         Unlock::Passphrase(Zeroizing::new(text.to_owned()))
     }
 
+    /// Waits (up to 10 s) for the reader the app opens on a thread.
+    fn wait_for_reader(candor: &Candor) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !candor.has_reader() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the reader never opened"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     /// A database made with a passphrase, closed again.
     fn made_with(text: &str) -> tempfile::TempDir {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -342,15 +354,7 @@ mod tests {
             );
             assert!(sync_loop.join().expect("sync loop"));
         });
-        let candor = state.candor().expect("open");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while !candor.has_reader() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the reader never opened"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+        wait_for_reader(&state.candor().expect("open"));
     }
 
     // The page can finish loading before the open does: the reader opens
@@ -360,14 +364,6 @@ mod tests {
         let dir = made_with("right");
         let state = AppState::start_with(Ok(dir.path().to_owned()), passphrase("right"));
         state.page_loaded();
-        let candor = state.candor().expect("open");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while !candor.has_reader() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the reader never opened"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+        wait_for_reader(&state.candor().expect("open"));
     }
 }

@@ -68,6 +68,7 @@ impl Store {
 
     fn open_existing(dir: &Path, unlock: &Unlock, vault: &dyn KeyVault) -> Result<Self, OpenError> {
         let settings = StoreSettings::read(dir)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let key = match settings.key_source {
             KeySource::Keyring => {
                 let account =
@@ -94,7 +95,7 @@ impl Store {
                 DatabaseKey::Raw(secret)
             }
             KeySource::Passphrase => match unlock {
-                Unlock::Passphrase(p) => return open_with_passphrase(dir, p, &settings),
+                Unlock::Passphrase(p) => return open_with_passphrase(dir, p, flags, &settings),
                 Unlock::Keyring => {
                     return Err(OpenError::PassphraseRequired {
                         dir: dir.to_path_buf(),
@@ -102,7 +103,6 @@ impl Store {
                 }
             },
         };
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         open_database(dir, &key, flags, &settings)
     }
 
@@ -263,9 +263,9 @@ impl ReaderOpener {
 fn open_with_passphrase(
     dir: &Path,
     passphrase: &Zeroizing<String>,
+    flags: OpenFlags,
     settings: &StoreSettings,
 ) -> Result<Store, OpenError> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let given = DatabaseKey::Passphrase(passphrase.clone());
     let Some(derived) = DatabaseKey::derived(passphrase, &dir.join(DATABASE_FILE_NAME)) else {
         return open_database(dir, &given, flags, settings);

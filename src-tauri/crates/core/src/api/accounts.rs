@@ -25,10 +25,7 @@ pub fn add_local(candor: &Candor, name: &str, email: &str) -> Result<AccountSumm
         ));
     }
     let id = store.insert_local_account(name, &email)?;
-    store
-        .list_accounts()?
-        .into_iter()
-        .find(|a| a.id == id)
+    summary(&store, id)?
         .ok_or_else(|| ApiError::not_found(format!("Account {id} vanished while being created.")))
 }
 
@@ -36,15 +33,14 @@ pub fn list(candor: &Candor) -> Result<Vec<AccountSummary>, ApiError> {
     Ok(candor.reader().list_accounts()?)
 }
 
+/// The account `id`, if there is one.
+pub(crate) fn summary(store: &Store, id: i64) -> Result<Option<AccountSummary>, ApiError> {
+    Ok(store.list_accounts()?.into_iter().find(|a| a.id == id))
+}
+
 /// The name of the account `id`, if there is one (`None` for none).
 pub(crate) fn name_of(store: &Store, id: Option<i64>) -> Option<String> {
-    let id = id?;
-    store
-        .list_accounts()
-        .ok()?
-        .into_iter()
-        .find(|a| a.id == id)
-        .map(|a| a.name)
+    summary(store, id?).ok().flatten().map(|a| a.name)
 }
 
 /// The accounts that can send (those with an outgoing server), in the order

@@ -298,11 +298,7 @@ pub(crate) async fn disable_container(
 
 /// The address of the account a sync runs as.
 pub(crate) fn account_email(candor: &Candor, account_id: i64) -> Result<String, ApiError> {
-    candor
-        .store()
-        .list_accounts()?
-        .into_iter()
-        .find(|a| a.id == account_id)
+    super::accounts::summary(&candor.store(), account_id)?
         .map(|a| a.email_address)
         .ok_or_else(|| {
             ApiError::not_found(

@@ -270,11 +270,7 @@ pub async fn start_sign_in(candor: &Candor, name: &str) -> Result<SignIn, ApiErr
     let (account_id, email) = {
         let store = candor.store();
         let id = super::accounts::resolve(&store, name)?;
-        let email = store
-            .list_accounts()?
-            .into_iter()
-            .find(|a| a.id == id)
-            .map(|a| a.email_address);
+        let email = super::accounts::summary(&store, id)?.map(|a| a.email_address);
         (id, email)
     };
     let (account, provider) = oauth_account(candor, account_id)?;
